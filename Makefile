@@ -1,0 +1,54 @@
+# slimline: small C HTTP services, three container variants each, and a
+# benchmark harness that measures what each variant costs.
+#
+#   make            build every service natively (Debian shared libraries)
+#   make STATIC=1   fully static musl binaries (see mk/static.mk)
+#   make check      every test: unit, integration, images, quick bench
+#   make bench      the benchmark harness with its embedded defaults
+#
+# CC, CFLAGS, LDFLAGS, CPPFLAGS are yours; required flags live in the
+# SL_* variables below. Each concern has its own fragment under mk/.
+
+.DEFAULT_GOAL := all
+
+VERSION   := 0.1.0
+BUILD     ?= build
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+VARIANT   ?= native
+REVISION  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+BUILD_DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+
+# C11 plus POSIX.1-2008, stated once here.
+SL_CPPFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
+  -DSL_VERSION='"$(VERSION)"' -DSL_VARIANT='"$(VARIANT)"' \
+  -DSL_REVISION='"$(REVISION)"' -DSL_BUILD_DATE='"$(BUILD_DATE)"'
+SL_WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifeq ($(WERROR),1)
+SL_WARN += -Werror
+endif
+ifeq ($(SANITIZE),1)
+SL_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Fragments append to these.
+CHECK_TARGETS :=
+CLEAN_DIRS := $(BUILD)
+
+include mk/*.mk
+
+.PHONY: all check clean install
+check: $(CHECK_TARGETS)
+
+clean:
+	rm -rf $(CLEAN_DIRS)
