@@ -41,11 +41,32 @@ else
 Q := @
 endif
 
+# One output tree per build flavour, so native, static and sanitizer
+# objects never mix.
+ifeq ($(STATIC),1)
+FLAVOUR := static
+else ifeq ($(SANITIZE),1)
+FLAVOUR := san
+else
+FLAVOUR := native
+endif
+OUT := $(BUILD)/$(FLAVOUR)
+
 # Fragments append to these.
 CHECK_TARGETS :=
 CLEAN_DIRS := $(BUILD)
 
-include mk/*.mk
+# Include order is check order: fast tests first, images and the quick
+# bench last. static.mk comes first because it sets the dependency flags
+# (SL_DEP_CFLAGS, SL_MHD_LIBS, SL_SQLITE_LIBS, SL_DEP_PREREQ, SL_LDSTATIC)
+# that services.mk uses in prerequisites.
+-include mk/static.mk
+-include mk/services.mk
+-include mk/benchtools.mk
+-include mk/fuzz.mk
+-include mk/images.mk
+-include mk/bench.mk
+-include mk/k8s.mk
 
 .PHONY: all check clean install
 check: $(CHECK_TARGETS)
