@@ -1,0 +1,182 @@
+/* render.c: see render.h. */
+#include "render.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "jw.h"
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
+ * bytes there are not one: bad lead byte, truncated, overlong, surrogate,
+ * above U+10FFFF (RFC 3629, table 3-7 of the Unicode standard). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+  unsigned char c = s[0];
+  size_t len;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;
+  size_t i;
+
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0)
+      lo = 0xA0; /* overlong */
+    else if (c == 0xED)
+      hi = 0x9F; /* surrogates */
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0)
+      lo = 0x90; /* overlong */
+    else if (c == 0xF4)
+      hi = 0x8F; /* above U+10FFFF */
+  } else {
+    return 0;
+  }
+  if (n < len)
+    return 0;
+  if (s[1] < lo || s[1] > hi)
+    return 0;
+  for (i = 2; i < len; i++) {
+    if (s[i] < 0x80 || s[i] > 0xBF)
+      return 0;
+  }
+  return len;
+}
+
+static int hex_byte(struct sb *b, unsigned char c)
+{
+  static const char digits[] = "0123456789abcdef";
+  char esc[4] = {'\\', 'x', digits[c >> 4], digits[c & 0x0F]};
+
+  return sb_append(b, esc, sizeof esc);
+}
+
+int whoami_text_escape(struct sb *b, const char *s, size_t n)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  size_t run = 0; /* start of the pending run of bytes copied as is */
+
+  while (i < n) {
+    unsigned char c = p[i];
+    size_t len;
+    int plain;
+
+    if (c >= 0x20 && c < 0x7F && c != '\\') {
+      i++;
+      continue;
+    }
+    len = utf8_len(p + i, n - i);
+    /* U+0080..U+009F (C1 controls) encode as C2 80..C2 9F. */
+    plain = c >= 0x80 && len > 1 && !(c == 0xC2 && p[i + 1] < 0xA0);
+    if (plain) {
+      i += len;
+      continue;
+    }
+    sb_append(b, p + run, i - run);
+    if (c == '\\')
+      sb_append(b, "\\\\", 2);
+    else
+      hex_byte(b, c);
+    i++;
+    run = i;
+  }
+  sb_append(b, p + run, i - run);
+  return b->failed ? -1 : 0;
+}
+
+static void text_str(struct sb *b, const char *s)
+{
+  if (s != NULL)
+    whoami_text_escape(b, s, strlen(s));
+}
+
+int whoami_render_text(struct sb *b, const struct whoami_info *info)
+{
+  size_t i;
+  int v6 = info->remote_addr != NULL && strchr(info->remote_addr, ':') != NULL;
+
+  sb_puts(b, "Hostname: ");
+  text_str(b, info->hostname);
+  sb_puts(b, "\n");
+  for (i = 0; i < info->naddrs; i++) {
+    sb_puts(b, "IP: ");
+    text_str(b, info->addrs[i].ifname);
+    sb_puts(b, " ");
+    text_str(b, info->addrs[i].address);
+    sb_puts(b, "\n");
+  }
+  sb_puts(b, v6 ? "RemoteAddr: [" : "RemoteAddr: ");
+  text_str(b, info->remote_addr);
+  sb_printf(b, "%s:%u\n", v6 ? "]" : "", info->remote_port);
+  sb_puts(b, "Method: ");
+  text_str(b, info->method);
+  sb_puts(b, "\nURL: ");
+  text_str(b, info->url);
+  sb_puts(b, "\nProtocol: ");
+  text_str(b, info->version);
+  sb_puts(b, "\n\n");
+  for (i = 0; i < info->nheaders; i++) {
+    const struct whoami_header *h = &info->headers[i];
+    whoami_text_escape(b, h->name, h->name_len);
+    sb_puts(b, ": ");
+    whoami_text_escape(b, h->value, h->value_len);
+    sb_puts(b, "\n");
+  }
+  return b->failed ? -1 : 0;
+}
+
+int whoami_render_json(struct sb *b, const struct whoami_info *info)
+{
+  size_t i;
+
+  sb_puts(b, "{");
+  jw_key(b, "hostname");
+  jw_str(b, info->hostname);
+  sb_puts(b, ",");
+  jw_key(b, "addresses");
+  sb_puts(b, "[");
+  for (i = 0; i < info->naddrs; i++) {
+    sb_puts(b, i > 0 ? ",{" : "{");
+    jw_key(b, "interface");
+    jw_str(b, info->addrs[i].ifname);
+    sb_puts(b, ",");
+    jw_key(b, "family");
+    jw_str(b, info->addrs[i].family);
+    sb_puts(b, ",");
+    jw_key(b, "address");
+    jw_str(b, info->addrs[i].address);
+    sb_puts(b, "}");
+  }
+  sb_puts(b, "],");
+  jw_key(b, "remote_addr");
+  jw_str(b, info->remote_addr);
+  sb_printf(b, ",\"remote_port\":%u,", info->remote_port);
+  jw_key(b, "method");
+  jw_str(b, info->method);
+  sb_puts(b, ",");
+  jw_key(b, "url");
+  jw_str(b, info->url);
+  sb_puts(b, ",");
+  jw_key(b, "protocol");
+  jw_str(b, info->version);
+  sb_puts(b, ",");
+  jw_key(b, "headers");
+  sb_puts(b, "[");
+  for (i = 0; i < info->nheaders; i++) {
+    const struct whoami_header *h = &info->headers[i];
+    sb_puts(b, i > 0 ? ",{" : "{");
+    jw_key(b, "name");
+    jw_strn(b, h->name, h->name_len);
+    sb_puts(b, ",");
+    jw_key(b, "value");
+    jw_strn(b, h->value, h->value_len);
+    sb_puts(b, "}");
+  }
+  sb_puts(b, "]}\n");
+  return b->failed ? -1 : 0;
+}
