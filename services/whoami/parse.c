@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 struct unit {
   const char *name;
@@ -115,4 +116,100 @@ int whoami_parse_duration(const char *text, uint64_t max_ms, uint64_t *out_ms,
                         duration_units,
                         sizeof duration_units / sizeof duration_units[0],
                         "no unit for milliseconds, ms, s or m", "ms");
+}
+
+/* Parses a qvalue (RFC 9110 12.4.2: "0", "1", "0.xyz", "1.000") into
+ * thousandths. -1 if malformed. */
+static int parse_q(const char *s, size_t n)
+{
+  int q;
+  size_t i;
+
+  if (n == 0 || (s[0] != '0' && s[0] != '1'))
+    return -1;
+  q = (s[0] - '0') * 1000;
+  if (n == 1)
+    return q;
+  if (s[1] != '.' || n > 5)
+    return -1;
+  for (i = 2; i < 5; i++) {
+    int digit = 0;
+    if (i < n) {
+      if (s[i] < '0' || s[i] > '9')
+        return -1;
+      digit = s[i] - '0';
+    }
+    q += digit * (i == 2 ? 100 : i == 3 ? 10 : 1);
+  }
+  return q > 1000 ? -1 : q;
+}
+
+static int is_ows(char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+/* Media ranges we care about, most specific first within each kind. */
+enum { R_JSON, R_APP_ANY, R_TEXT_PLAIN, R_TEXT_ANY, R_ANY, R_COUNT };
+static const char *const ranges[R_COUNT] = {
+    [R_JSON] = "application/json", [R_APP_ANY] = "application/*",
+    [R_TEXT_PLAIN] = "text/plain", [R_TEXT_ANY] = "text/*", [R_ANY] = "*/*",
+};
+
+int whoami_accept_json(const char *accept)
+{
+  int q[R_COUNT];
+  const char *p = accept;
+  int json_q;
+  int text_q;
+  int r;
+
+  for (r = 0; r < R_COUNT; r++)
+    q[r] = -1; /* not listed */
+  if (accept == NULL)
+    return 0;
+  while (*p != '\0') {
+    const char *end = strchr(p, ',');
+    const char *type_end;
+    const char *param;
+    size_t len;
+    int value = 1000;
+
+    if (end == NULL)
+      end = p + strlen(p);
+    while (p < end && is_ows(*p))
+      p++;
+    type_end = p;
+    while (type_end < end && *type_end != ';' && !is_ows(*type_end))
+      type_end++;
+    len = (size_t)(type_end - p);
+    /* parameters: only q matters; a malformed one drops the range */
+    for (param = type_end; param < end && value >= 0;) {
+      const char *pend;
+      param = memchr(param, ';', (size_t)(end - param));
+      if (param == NULL)
+        break;
+      param++;
+      while (param < end && is_ows(*param))
+        param++;
+      pend = param;
+      while (pend < end && *pend != ';' && !is_ows(*pend))
+        pend++;
+      if (pend - param >= 2 && (param[0] == 'q' || param[0] == 'Q') &&
+          param[1] == '=')
+        value = parse_q(param + 2, (size_t)(pend - param - 2));
+      param = pend;
+    }
+    for (r = 0; r < R_COUNT && value >= 0; r++) {
+      if (strlen(ranges[r]) == len && strncasecmp(p, ranges[r], len) == 0 &&
+          value > q[r])
+        q[r] = value;
+    }
+    p = *end == ',' ? end + 1 : end;
+  }
+  json_q = q[R_JSON] >= 0 ? q[R_JSON] : q[R_APP_ANY];
+  text_q = q[R_TEXT_PLAIN] >= 0 ? q[R_TEXT_PLAIN]
+           : q[R_TEXT_ANY] >= 0 ? q[R_TEXT_ANY]
+                                : q[R_ANY];
+  return json_q > 0 && json_q > text_q;
 }

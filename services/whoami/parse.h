@@ -27,4 +27,13 @@ int whoami_parse_size(const char *text, uint64_t max, uint64_t *out,
 int whoami_parse_duration(const char *text, uint64_t max_ms, uint64_t *out_ms,
                           char *err, size_t errlen);
 
+/* Content negotiation for the echo: returns 1 when the Accept header value
+ * prefers JSON, 0 for text (also for NULL, empty or unparsable values).
+ * JSON wins when application/json (failing that, the application wildcard
+ * range) has a q above zero and above that of text/plain (failing that, the
+ * text wildcard range, failing that, the full wildcard); a tie keeps text,
+ * so curl's default (the full wildcard) gets text. Media types compare
+ * case-insensitively; a range with a malformed q is ignored. */
+int whoami_accept_json(const char *accept);
+
 #endif

@@ -193,6 +193,39 @@ static void test_duration_max(void **state)
   duration_fails("1m", 30000, "60000 ms exceeds the maximum of 30000 ms");
 }
 
+/* Bug caught: JSON only on an exact "application/json" header, or JSON for
+ * browsers and curl (wildcards), or q-values ignored. */
+static void test_accept_negotiation(void **state)
+{
+  (void)state;
+  assert_int_equal(whoami_accept_json(NULL), 0);
+  assert_int_equal(whoami_accept_json(""), 0);
+  assert_int_equal(whoami_accept_json("*/*"), 0);
+  assert_int_equal(whoami_accept_json("text/plain"), 0);
+  assert_int_equal(whoami_accept_json("application/json"), 1);
+  assert_int_equal(whoami_accept_json("Application/JSON"), 1);
+  assert_int_equal(whoami_accept_json(" application/json ; charset=utf-8"), 1);
+  assert_int_equal(whoami_accept_json("application/*"), 1);
+  assert_int_equal(whoami_accept_json("text/html,application/xhtml+xml,"
+                                      "application/xml;q=0.9,*/*;q=0.8"),
+                   0);
+  assert_int_equal(whoami_accept_json("application/json, */*;q=0.1"), 1);
+  assert_int_equal(whoami_accept_json("text/plain;q=0.5, application/json"), 1);
+  assert_int_equal(whoami_accept_json("application/json;q=0.5, text/plain"), 0);
+  assert_int_equal(whoami_accept_json("application/json;q=0.5, text/*;q=0.4"),
+                   1);
+  assert_int_equal(whoami_accept_json("application/json, text/plain"), 0);
+  assert_int_equal(whoami_accept_json("application/json;q=0"), 0);
+  assert_int_equal(whoami_accept_json("application/json;q=0.000"), 0);
+  assert_int_equal(whoami_accept_json("application/json;q=1.000"), 1);
+  assert_int_equal(whoami_accept_json("application/jsonx"), 0);
+  assert_int_equal(whoami_accept_json("application/json;q=2"), 0);
+  assert_int_equal(whoami_accept_json("application/json;q=0.5x"), 0);
+  assert_int_equal(whoami_accept_json("application/json;q=1.5"), 0);
+  assert_int_equal(whoami_accept_json("application/json;q=0.12345"), 0);
+  assert_int_equal(whoami_accept_json(",,application/json,,"), 1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -208,6 +241,7 @@ int main(void)
       cmocka_unit_test(test_duration_accepted_forms),
       cmocka_unit_test(test_duration_errors),
       cmocka_unit_test(test_duration_max),
+      cmocka_unit_test(test_accept_negotiation),
   };
 
   return cmocka_run_group_tests_name("whoami_parse", tests, NULL, NULL);
