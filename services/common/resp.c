@@ -1,0 +1,116 @@
+/* resp.c: request lookups and response helpers (see svc.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "jw.h"
+#include "sb.h"
+#include "svc.h"
+
+static const char *kv_find(const struct svc_kv *kv, const char *key,
+                           int nocase) {
+  if (kv == NULL || key == NULL)
+    return NULL;
+  for (; kv->key != NULL; kv++)
+    if ((nocase ? strcasecmp(kv->key, key) : strcmp(kv->key, key)) == 0)
+      return kv->value;
+  return NULL;
+}
+
+const char *svc_query(const struct svc_request *req, const char *key) {
+  if (req->lookup != NULL)
+    return req->lookup(req->conn, SVC_LOOKUP_QUERY, key);
+  return kv_find(req->query, key, 0);
+}
+
+const char *svc_header(const struct svc_request *req, const char *name) {
+  if (req->lookup != NULL)
+    return req->lookup(req->conn, SVC_LOOKUP_HEADER, name);
+  return kv_find(req->headers, name, 1);
+}
+
+int svc_resp_take(struct svc_response *resp, int status, const char *ctype,
+                  char *body, size_t len) {
+  free(resp->body);
+  resp->status = status;
+  resp->content_type = ctype;
+  resp->body = body;
+  resp->body_len = len;
+  return 0;
+}
+
+int svc_resp_set(struct svc_response *resp, int status, const char *ctype,
+                 const char *body, size_t len) {
+  char *copy = malloc(len + 1);
+  if (copy == NULL)
+    return -1;
+  if (len > 0)
+    memcpy(copy, body, len);
+  copy[len] = '\0';
+  return svc_resp_take(resp, status, ctype, copy, len);
+}
+
+int svc_resp_text(struct svc_response *resp, int status, const char *ctype,
+                  const char *text) {
+  return svc_resp_set(resp, status, ctype, text, strlen(text));
+}
+
+int svc_resp_printf(struct svc_response *resp, int status, const char *ctype,
+                    const char *fmt, ...) {
+  va_list ap;
+  char *buf;
+
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return -1;
+  buf = malloc((size_t)n + 1);
+  if (buf == NULL)
+    return -1;
+  va_start(ap, fmt);
+  vsnprintf(buf, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return svc_resp_take(resp, status, ctype, buf, (size_t)n);
+}
+
+int svc_resp_error(struct svc_response *resp, int status, const char *msg) {
+  struct sb b = SB_INIT;
+  size_t len;
+
+  sb_puts(&b, "{\"error\": ");
+  jw_str(&b, msg);
+  sb_printf(&b, ", \"status\": %d}\n", status);
+  char *body = sb_steal(&b, &len);
+  if (body == NULL)
+    return -1;
+  return svc_resp_take(resp, status, "application/json", body, len);
+}
+
+int svc_resp_header(struct svc_response *resp, const char *name,
+                    const char *value) {
+  if (resp->nheaders >= SVC_MAX_HEADERS)
+    return -1;
+  char *n = strdup(name);
+  char *v = strdup(value);
+  if (n == NULL || v == NULL) {
+    free(n);
+    free(v);
+    return -1;
+  }
+  resp->headers[resp->nheaders].name = n;
+  resp->headers[resp->nheaders].value = v;
+  resp->nheaders++;
+  return 0;
+}
+
+void svc_response_free(struct svc_response *resp) {
+  free(resp->body);
+  for (size_t i = 0; i < resp->nheaders; i++) {
+    free(resp->headers[i].name);
+    free(resp->headers[i].value);
+  }
+  memset(resp, 0, sizeof *resp);
+}
