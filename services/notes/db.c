@@ -3,6 +3,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <pthread.h>
@@ -145,13 +146,13 @@ static void path_hint(const char *path, char *hint, size_t n) {
       snprintf(hint, n, "%s is a directory", path);
       return;
     }
-    if (access(path, R_OK | W_OK) < 0) {
+    if (faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) < 0) {
       snprintf(hint, n, "%s", errno_text(errno));
       return;
     }
   }
   /* WAL needs to create path-wal and path-shm beside the database. */
-  if (access(dir, W_OK | X_OK) < 0)
+  if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0)
     snprintf(hint, n, "cannot create files in %s: %s", dir, errno_text(errno));
 }
 
@@ -207,6 +208,43 @@ static int pragma_check(sqlite3 *h, const char *set, const char *get,
     return -1;
   }
   return 0;
+}
+
+/* PRAGMA quick_check: fails with the first problem SQLite reports. */
+static int quick_check(sqlite3 *h, const char *path, char *err,
+                       size_t errlen) {
+  sqlite3_stmt *st = NULL;
+  char first[256] = "";
+  char cause[320];
+  int ok = 0, ret = -1;
+  if (sqlite3_prepare_v2(h, "PRAGMA quick_check(4)", -1, &st, NULL) != SQLITE_OK)
+    goto sqlerr;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    if (t == NULL)
+      continue;
+    if (strcmp(t, "ok") == 0)
+      ok = 1;
+    else if (first[0] == '\0' && strncmp(t, "***", 3) != 0)
+      snprintf(first, sizeof first, "%s", t);
+  }
+  if (rc != SQLITE_DONE)
+    goto sqlerr;
+  if (ok) {
+    ret = 0;
+    goto done;
+  }
+  snprintf(cause, sizeof cause, "quick_check failed: %s",
+           first[0] ? first : "no detail");
+  open_error(path, cause, err, errlen);
+  goto done;
+sqlerr:
+  snprintf(cause, sizeof cause, "quick_check failed: %s", sqlite3_errmsg(h));
+  open_error(path, cause, err, errlen);
+done:
+  sqlite3_finalize(st);
+  return ret;
 }
 
 static int rollback_quietly(sqlite3 *h) {
@@ -293,17 +331,8 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen) {
                    path, err, errlen) < 0)
     goto fail;
   /* The schema has one table and no references; foreign keys stay off. */
-  char check[256];
-  if (exec_text(h, "PRAGMA quick_check(1)", check, sizeof check) < 0) {
-    open_error(path, sqlite3_errmsg(h), err, errlen);
+  if (quick_check(h, path, err, errlen) < 0)
     goto fail;
-  }
-  if (strcmp(check, "ok") != 0) {
-    char cause[320];
-    snprintf(cause, sizeof cause, "quick_check failed: %s", check);
-    open_error(path, cause, err, errlen);
-    goto fail;
-  }
   if (migrate(h, path, err, errlen) < 0)
     goto fail;
 
