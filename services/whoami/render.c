@@ -89,6 +89,47 @@ int whoami_text_escape(struct sb *b, const char *s, size_t n)
   return b->failed ? -1 : 0;
 }
 
+/* Appends s (n bytes), percent-encoding every byte not in keep or in the
+ * unreserved set of RFC 3986. */
+static void pct_encode(struct sb *b, const char *s, size_t n, const char *keep)
+{
+  static const char digits[] = "0123456789ABCDEF";
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+                c == '~' || (c != '\0' && strchr(keep, c) != NULL);
+    if (plain) {
+      sb_append(b, &s[i], 1);
+    } else {
+      char esc[3] = {'%', digits[c >> 4], digits[c & 0x0F]};
+      sb_append(b, esc, sizeof esc);
+    }
+  }
+}
+
+int whoami_url_build(struct sb *b, const char *path,
+                     const struct whoami_header *args, size_t nargs)
+{
+  static const char path_keep[] = "/:@!$'()*,;&+=";
+  static const char query_keep[] = "/:@!$'()*,;?";
+  size_t i;
+
+  if (path != NULL)
+    pct_encode(b, path, strlen(path), path_keep);
+  for (i = 0; i < nargs; i++) {
+    sb_append(b, i == 0 ? "?" : "&", 1);
+    pct_encode(b, args[i].name, args[i].name_len, query_keep);
+    if (args[i].value != NULL) {
+      sb_append(b, "=", 1);
+      pct_encode(b, args[i].value, args[i].value_len, query_keep);
+    }
+  }
+  return b->failed ? -1 : 0;
+}
+
 static void text_str(struct sb *b, const char *s)
 {
   if (s != NULL)

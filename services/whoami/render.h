@@ -50,6 +50,15 @@ struct whoami_info {
   size_t nheaders;
 };
 
+/* Appends the request target rebuilt from the decoded path and the decoded
+ * query arguments (libmicrohttpd hands over only those): path, then
+ * "?k=v&k2" in received order (an argument with a NULL value has no '='),
+ * percent-encoding every byte outside the unreserved set (and outside
+ * "/:@!$'()*,;" plus "&+=" in the path). The result is ASCII. 0, or -1 on
+ * allocation failure. args reuses struct whoami_header (name = key). */
+int whoami_url_build(struct sb *b, const char *path,
+                     const struct whoami_header *args, size_t nargs);
+
 /* Appends n bytes of s to b escaped for a text/plain line (rules above).
  * 0, or -1 on allocation failure. */
 int whoami_text_escape(struct sb *b, const char *s, size_t n);

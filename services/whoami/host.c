@@ -1,0 +1,86 @@
+/* host.c: see host.h. */
+/* getifaddrs() and struct ifaddrs are BSD/glibc/musl extensions outside
+ * POSIX.1-2008, hence _DEFAULT_SOURCE. */
+#define _DEFAULT_SOURCE
+#include "host.h"
+
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* One entry's text: interface name and numeric address with scope. */
+#define ENTRY_LEN (IF_NAMESIZE + NI_MAXHOST + 2)
+
+int whoami_host_get(struct whoami_host *h, char *err, size_t errlen)
+{
+  struct ifaddrs *list = NULL;
+  struct ifaddrs *it;
+  size_t n = 0;
+  size_t i = 0;
+  int rc = -1;
+
+  memset(h, 0, sizeof *h);
+  if (gethostname(h->hostname, sizeof h->hostname - 1) < 0) {
+    snprintf(err, errlen, "cannot read host name: %s", strerror(errno));
+    goto cleanup;
+  }
+  if (getifaddrs(&list) < 0) {
+    snprintf(err, errlen, "cannot list interfaces: %s", strerror(errno));
+    goto cleanup;
+  }
+  for (it = list; it != NULL; it = it->ifa_next) {
+    if (it->ifa_addr != NULL && (it->ifa_addr->sa_family == AF_INET ||
+                                 it->ifa_addr->sa_family == AF_INET6))
+      n++;
+  }
+  if (n > 0) {
+    h->addrs = calloc(n, sizeof *h->addrs);
+    h->strings = calloc(n, ENTRY_LEN);
+    if (h->addrs == NULL || h->strings == NULL) {
+      snprintf(err, errlen, "cannot list interfaces: out of memory");
+      goto cleanup;
+    }
+  }
+  for (it = list; it != NULL && i < n; it = it->ifa_next) {
+    char *name = h->strings + i * ENTRY_LEN;
+    char *addr = name + IF_NAMESIZE + 1;
+    int v6;
+    socklen_t len;
+
+    if (it->ifa_addr == NULL || (it->ifa_addr->sa_family != AF_INET &&
+                                 it->ifa_addr->sa_family != AF_INET6))
+      continue;
+    v6 = it->ifa_addr->sa_family == AF_INET6;
+    len = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    snprintf(name, IF_NAMESIZE + 1, "%s", it->ifa_name);
+    if (getnameinfo(it->ifa_addr, len, addr, NI_MAXHOST, NULL, 0,
+                    NI_NUMERICHOST) != 0)
+      snprintf(addr, NI_MAXHOST, "?");
+    h->addrs[i].ifname = name;
+    h->addrs[i].family = v6 ? "ipv6" : "ipv4";
+    h->addrs[i].address = addr;
+    i++;
+  }
+  h->naddrs = i;
+  rc = 0;
+cleanup:
+  if (list != NULL)
+    freeifaddrs(list);
+  if (rc < 0)
+    whoami_host_free(h);
+  return rc;
+}
+
+void whoami_host_free(struct whoami_host *h)
+{
+  free(h->addrs);
+  free(h->strings);
+  memset(h, 0, sizeof *h);
+}

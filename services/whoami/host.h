@@ -1,0 +1,29 @@
+/* host.h: facts about the machine (container) that answers: host name and
+ * every IPv4/IPv6 address of every interface. */
+#ifndef WHOAMI_HOST_H
+#define WHOAMI_HOST_H
+
+#include <stddef.h>
+
+#include "render.h"
+
+struct whoami_host {
+  char hostname[256];
+  struct whoami_addr *addrs; /* naddrs entries, in getifaddrs order */
+  size_t naddrs;
+  char *strings; /* storage behind addrs[].ifname/.address */
+};
+#define WHOAMI_HOST_INIT {.naddrs = 0}
+
+/* Fills h from gethostname() and getifaddrs(), read afresh on each call so
+ * that address changes show. Every AF_INET and AF_INET6 address is listed
+ * (numeric form, IPv6 scoped addresses with "%ifname"); an address that
+ * cannot be printed is listed as "?" rather than dropped. Returns 0, or -1
+ * with a message in err ("cannot list interfaces: <cause>"); h is then
+ * empty. Free with whoami_host_free(). */
+int whoami_host_get(struct whoami_host *h, char *err, size_t errlen);
+
+/* Frees what whoami_host_get allocated; h is empty afterwards. */
+void whoami_host_free(struct whoami_host *h);
+
+#endif

@@ -1,0 +1,302 @@
+/* whoami.c: handlers, options and the service descriptor (see whoami.h).
+ *
+ * The shared layer runs one thread per connection, so the ?wait= handler
+ * simply sleeps. The request headers in received order and the query
+ * arguments are not reachable through svc.h (it offers lookups by name
+ * only): from the server, req->conn is the MHD connection and we iterate
+ * it with MHD_get_connection_values_n; in unit tests (req->lookup == NULL)
+ * the fake req->headers / req->query arrays stand in for it. */
+#include "whoami.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "host.h"
+#include "parse.h"
+#include "render.h"
+#include "sb.h"
+
+#define CT_TEXT "text/plain; charset=utf-8"
+#define CT_JSON "application/json"
+#define CT_DATA "application/octet-stream"
+
+/* A waiting request checks for shutdown this often. */
+#define WAIT_SLICE_MS 50
+
+/* ---- request facts ---------------------------------------------------- */
+
+struct kv_list {
+  struct whoami_header *items;
+  size_t n;
+  size_t cap;
+  int failed;
+};
+
+static void kv_add(struct kv_list *l, const char *key, size_t key_len,
+                   const char *value, size_t value_len)
+{
+  if (l->failed)
+    return;
+  if (l->n == l->cap) {
+    size_t cap = l->cap > 0 ? l->cap * 2 : 16;
+    struct whoami_header *items = realloc(l->items, cap * sizeof *items);
+    if (items == NULL) {
+      l->failed = 1;
+      return;
+    }
+    l->items = items;
+    l->cap = cap;
+  }
+  l->items[l->n++] = (struct whoami_header){
+      .name = key, .name_len = key_len, .value = value,
+      .value_len = value_len};
+}
+
+static enum MHD_Result kv_collect(void *cls, enum MHD_ValueKind kind,
+                                  const char *key, size_t key_len,
+                                  const char *value, size_t value_len)
+{
+  (void)kind;
+  kv_add(cls, key, key_len, value, value_len);
+  return MHD_YES;
+}
+
+/* Headers (or query arguments) of req in received order into l. Values are
+ * borrowed from the request. 0, or -1 on allocation failure. */
+static int collect(const struct svc_request *req, enum MHD_ValueKind kind,
+                   struct kv_list *l)
+{
+  const struct svc_kv *fake;
+
+  if (req->lookup != NULL) {
+    MHD_get_connection_values_n(req->conn, kind, kv_collect, l);
+  } else {
+    fake = kind == MHD_HEADER_KIND ? req->headers : req->query;
+    for (; fake != NULL && fake->key != NULL; fake++)
+      kv_add(l, fake->key, strlen(fake->key), fake->value,
+             fake->value != NULL ? strlen(fake->value) : 0);
+  }
+  return l->failed ? -1 : 0;
+}
+
+/* ---- ?wait= ------------------------------------------------------------- */
+
+static uint64_t now_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Sleeps ms milliseconds. If the service starts draining meanwhile, the
+ * wait ends early enough to answer within the shutdown grace (a margin of
+ * up to 1 s, half the grace when it is shorter), so that a drain never
+ * fails because of a demo wait. Returns the milliseconds waited and sets
+ * *cut when the wait was shortened. */
+static uint64_t wait_for(uint64_t ms, uint64_t grace_ms, int *cut)
+{
+  uint64_t start = now_ms();
+  uint64_t deadline = start + ms;
+  int drain_seen = 0;
+  uint64_t now;
+
+  *cut = 0;
+  for (now = start; now < deadline; now = now_ms()) {
+    uint64_t slice = deadline - now;
+    struct timespec ts;
+
+    if (!drain_seen && svc_draining()) {
+      uint64_t margin = grace_ms / 2 < 1000 ? grace_ms / 2 : 1000;
+      drain_seen = 1;
+      if (now + grace_ms - margin < deadline) {
+        deadline = now + grace_ms - margin;
+        *cut = 1;
+        continue;
+      }
+    }
+    if (slice > WAIT_SLICE_MS)
+      slice = WAIT_SLICE_MS;
+    ts.tv_sec = (time_t)(slice / 1000);
+    ts.tv_nsec = (long)(slice % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+      ;
+  }
+  return now - start;
+}
+
+/* ---- handlers ------------------------------------------------------------ */
+
+/* The echo, as JSON when json is set, else text. Honours ?wait=. */
+static int echo(const struct svc_request *req, struct svc_response *resp,
+                int json)
+{
+  const struct whoami_ctx *ctx = req->ctx;
+  const char *wait = svc_query(req, "wait");
+  struct whoami_host host = WHOAMI_HOST_INIT;
+  struct kv_list headers = {0};
+  struct kv_list args = {0};
+  struct sb url = SB_INIT;
+  struct sb body = SB_INIT;
+  struct whoami_info info;
+  char err[256];
+  char waited_hdr[32];
+  uint64_t wait_ms = 0;
+  int cut = 0;
+  int waited = 0;
+  char *out;
+  size_t len;
+  int rc = -1;
+
+  if (wait != NULL) {
+    if (whoami_parse_duration(wait, UINT64_MAX, &wait_ms, err, sizeof err) < 0) {
+      rc = svc_resp_error(resp, 400, err);
+      goto cleanup;
+    }
+    if (wait_ms > ctx->max_wait_ms) {
+      snprintf(err, sizeof err,
+               "invalid wait: %" PRIu64 " ms exceeds the maximum of %" PRIu64
+               " ms (--max-wait, WHOAMI_MAX_WAIT)",
+               wait_ms, ctx->max_wait_ms);
+      rc = svc_resp_error(resp, 400, err);
+      goto cleanup;
+    }
+    snprintf(waited_hdr, sizeof waited_hdr, "%" PRIu64,
+             wait_for(wait_ms, ctx->grace_ms, &cut));
+    waited = 1;
+  }
+  if (whoami_host_get(&host, err, sizeof err) < 0) {
+    svc_log(SVC_LOG_ERROR, "cannot answer %s: %s", req->path, err);
+    goto cleanup;
+  }
+  if (collect(req, MHD_HEADER_KIND, &headers) < 0 ||
+      collect(req, MHD_GET_ARGUMENT_KIND, &args) < 0 ||
+      whoami_url_build(&url, req->path, args.items, args.n) < 0)
+    goto cleanup;
+  info = (struct whoami_info){
+      .hostname = host.hostname,
+      .addrs = host.addrs,
+      .naddrs = host.naddrs,
+      .remote_addr = req->remote_addr,
+      .remote_port = req->remote_port,
+      .method = req->method,
+      .url = url.buf != NULL ? url.buf : "",
+      .version = req->version,
+      .headers = headers.items,
+      .nheaders = headers.n,
+  };
+  if ((json ? whoami_render_json(&body, &info)
+            : whoami_render_text(&body, &info)) < 0)
+    goto cleanup;
+  out = sb_steal(&body, &len);
+  if (out == NULL)
+    goto cleanup;
+  if (svc_resp_take(resp, 200, json ? CT_JSON : CT_TEXT, out, len) < 0 ||
+      svc_resp_header(resp, "Cache-Control", "no-store") < 0 ||
+      svc_resp_header(resp, "Vary", "Accept") < 0)
+    goto cleanup;
+  if (waited && (svc_resp_header(resp, "X-Whoami-Waited-Ms", waited_hdr) < 0 ||
+                 (cut && svc_resp_header(resp, "X-Whoami-Wait-Cut",
+                                         "draining") < 0)))
+    goto cleanup;
+  rc = 0;
+cleanup:
+  whoami_host_free(&host);
+  free(headers.items);
+  free(args.items);
+  sb_free(&url);
+  sb_free(&body);
+  return rc;
+}
+
+int whoami_root(const struct svc_request *req, struct svc_response *resp)
+{
+  return echo(req, resp, whoami_accept_json(svc_header(req, "Accept")));
+}
+
+int whoami_api(const struct svc_request *req, struct svc_response *resp)
+{
+  return echo(req, resp, 1);
+}
+
+int whoami_data(const struct svc_request *req, struct svc_response *resp)
+{
+  const struct whoami_ctx *ctx = req->ctx;
+  const char *text = svc_query(req, "size");
+  char err[256];
+  uint64_t size;
+  char *buf;
+
+  if (text == NULL)
+    return svc_resp_error(resp, 400, "missing size: use /data?size=N");
+  if (whoami_parse_size(text, UINT64_MAX, &size, err, sizeof err) < 0)
+    return svc_resp_error(resp, 400, err);
+  if (size > ctx->max_data) {
+    snprintf(err, sizeof err,
+             "invalid size: %" PRIu64 " bytes exceeds the maximum of %" PRIu64
+             " bytes (--max-data, WHOAMI_MAX_DATA)",
+             size, ctx->max_data);
+    return svc_resp_error(resp, 400, err);
+  }
+  /* svc.h takes only a malloc'd body. calloc of a large block maps fresh
+   * zero pages that stay shared with the zero page while MHD only reads
+   * them, so the resident cost stays small; max_data bounds the rest. */
+  buf = calloc(size > 0 ? (size_t)size : 1, 1);
+  if (buf == NULL) {
+    svc_log(SVC_LOG_ERROR, "cannot answer /data: out of memory for %" PRIu64
+            " bytes", size);
+    return -1;
+  }
+  if (svc_resp_take(resp, 200, CT_DATA, buf, (size_t)size) < 0 ||
+      svc_resp_header(resp, "Cache-Control", "no-store") < 0)
+    return -1;
+  return 0;
+}
+
+/* ---- options, lifecycle, descriptor ------------------------------------- */
+
+static unsigned long opt_max_data;
+static unsigned long opt_max_wait;
+static struct whoami_ctx g_ctx;
+
+static const struct svc_option options[] = {
+    {.flag = "max-data", .env = "WHOAMI_MAX_DATA", .type = SVC_OPT_UINT,
+     .def = "16777216", .min = 0, .max = 1073741824UL,
+     .help = "largest /data?size= in bytes (0..1 GiB)", .num = &opt_max_data},
+    {.flag = "max-wait", .env = "WHOAMI_MAX_WAIT", .type = SVC_OPT_UINT,
+     .def = "30000", .min = 0, .max = 3600000UL,
+     .help = "longest ?wait= in milliseconds (0..1 h)", .num = &opt_max_wait},
+};
+
+static const struct svc_route routes[] = {
+    {.method = "GET", .path = "/", .handler = whoami_root},
+    {.method = "GET", .path = "/api", .handler = whoami_api},
+    {.method = "GET", .path = "/data", .handler = whoami_data},
+};
+
+static int whoami_init(const struct svc_config *cfg, void **ctx, char *err,
+                       size_t errlen)
+{
+  (void)err;
+  (void)errlen;
+  g_ctx.max_data = opt_max_data;
+  g_ctx.max_wait_ms = opt_max_wait;
+  g_ctx.grace_ms = (uint64_t)cfg->shutdown_grace * 1000;
+  *ctx = &g_ctx;
+  return 0;
+}
+
+const struct svc_service whoami_service = {
+    .name = "whoami",
+    .summary = "echo of the request and of the host that answered it",
+    .routes = routes,
+    .nroutes = SVC_COUNT(routes),
+    .options = options,
+    .noptions = SVC_COUNT(options),
+    .init = whoami_init,
+};
