@@ -285,6 +285,27 @@ static void test_json_very_long_value(void **state)
   free(v);
 }
 
+/* Bug caught: decoded path/query bytes (space, CR, '%', '&' inside a value,
+ * UTF-8) put back raw, making the URL line ambiguous or unsafe. */
+static void test_url_build(void **state)
+{
+  const struct whoami_header args[] = {
+      {.name = "q", .name_len = 1, .value = "a&b=c d", .value_len = 7},
+      {.name = "flag", .name_len = 4, .value = NULL, .value_len = 0},
+      {.name = "e", .name_len = 1, .value = "", .value_len = 0},
+      {.name = "u", .name_len = 1, .value = "\xc3\xa9\r%", .value_len = 4},
+  };
+  struct sb b = SB_INIT;
+
+  (void)state;
+  assert_int_equal(whoami_url_build(&b, "/a b/%/x", NULL, 0), 0);
+  assert_string_equal(b.buf, "/a%20b/%25/x");
+  sb_free(&b);
+  assert_int_equal(whoami_url_build(&b, "/", args, 4), 0);
+  assert_string_equal(b.buf, "/?q=a%26b%3Dc%20d&flag&e=&u=%C3%A9%0D%25");
+  sb_free(&b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -300,6 +321,7 @@ int main(void)
       cmocka_unit_test(test_json_empty_and_nulls),
       cmocka_unit_test(test_json_hostile_values),
       cmocka_unit_test(test_json_very_long_value),
+      cmocka_unit_test(test_url_build),
   };
 
   return cmocka_run_group_tests_name("whoami_render", tests, NULL, NULL);
