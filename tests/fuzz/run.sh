@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# run.sh MODE SECONDS TARGET...: run libFuzzer targets built in $FUZZ_DIR.
+#   MODE run    fuzz each target for SECONDS (make fuzz)
+#   MODE check  replay tests/fuzz/corpus/<target>/ (every seed and every
+#               regression input must pass), then fuzz SECONDS (make check-fuzz)
+# New inputs go to $FUZZ_DIR/corpus/<target>/ (not committed); a crash is
+# written to $FUZZ_DIR/crashes/<target>/ and fails the run: copy it into
+# tests/fuzz/corpus/<target>/ as a regression input once fixed.
+# Prints, per target: executions, seconds, corpus size, crashes; ends with
+# "N passed, N failed".
+set -uo pipefail
+mode=${1:?usage: run.sh run|check SECONDS TARGET...}
+secs=${2:?seconds}
+shift 2
+cd "$(dirname "$0")/../.."
+: "${FUZZ_DIR:?FUZZ_DIR must name the build directory of the fuzz targets}"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+ko() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+[[ $# -gt 0 ]] || { echo "failure: no fuzz target built"; echo "0 passed, 1 failed"; exit 1; }
+for t in "$@"; do
+  bin=$FUZZ_DIR/$t seeds=tests/fuzz/corpus/$t
+  work=$FUZZ_DIR/corpus/$t crashes=$FUZZ_DIR/crashes/$t
+  mkdir -p "$work" "$crashes"
+  dict=(); [[ -f tests/fuzz/$t.dict ]] && dict=(-dict="tests/fuzz/$t.dict")
+  if [[ $mode == check ]]; then
+    nseeds=$(find "$seeds" -type f | wc -l)
+    if [[ $nseeds -eq 0 ]]; then ko "$t: empty seed corpus $seeds"; continue; fi
+    # -runs=0 executes every input once: a regression input that crashes fails here.
+    if "$bin" -runs=0 "${dict[@]}" "$seeds" >"$FUZZ_DIR/$t.replay.log" 2>&1; then
+      ok "$t: replayed $nseeds corpus inputs"
+    else
+      ko "$t: corpus replay failed (see $FUZZ_DIR/$t.replay.log)"; tail -n 30 "$FUZZ_DIR/$t.replay.log"; continue
+    fi
+  fi
+  log=$FUZZ_DIR/$t.$mode.log
+  start=$(date +%s.%N)
+  "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 \
+    -artifact_prefix="$crashes/" "${dict[@]}" "$work" "$seeds" >"$log" 2>&1
+  rc=$?
+  end=$(date +%s.%N)
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
+  size=$(find "$work" -type f | wc -l)
+  ncrash=$(find "$crashes" -type f | wc -l)
+  printf '%s: %s executions in %.1f s, coverage %s edges, corpus %s inputs, %s crash files\n' \
+    "$t" "${execs:-?}" "$(awk -v a="$start" -v b="$end" 'BEGIN{print b-a}')" "${cov:-?}" "$size" "$ncrash"
+  if [[ $rc -eq 0 && $ncrash -eq 0 ]]; then ok "$t: no crash in ${secs} s"
+  else ko "$t: rc $rc, crashes in $crashes (log $log)"; grep -m 5 -E 'ERROR|SUMMARY|==[0-9]+==' "$log"; fi
+done
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]
