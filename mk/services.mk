@@ -70,11 +70,12 @@ $(OUT)/obj/%.o: %.c $(SL_DEP_PREREQ)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(SL_COMPILE) -c -o $@ $<
 
-# Test sources also see cmocka's headers (the musl toolchain's in static mode).
+# Test sources also see cmocka's headers (the musl toolchain's in static mode)
+# and services/ on the include path: #include "notes/db.h".
 $(OUT)/obj/tests/%.o: tests/%.c $(SL_DEP_PREREQ)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(SL_COMPILE) $(SL_CMOCKA_CFLAGS) -c -o $@ $<
+	$(Q)$(SL_COMPILE) -Iservices $(SL_CMOCKA_CFLAGS) -c -o $@ $<
 
 $(SL_COMMON_LIB): $(SL_COMMON_OBJS)
 	@mkdir -p $(@D)

@@ -34,6 +34,11 @@ static const struct copt {
      .metavar = "S", .help = "seconds in-flight requests get after SIGTERM",
      .kind = C_UINT, .min = 0, .max = 3600,
      .off = offsetof(struct svc_config, shutdown_grace)},
+    {.flag = "drain-delay", .env = "DRAIN_DELAY", .def = "0", .metavar = "S",
+     .help = "seconds to keep accepting with /readyz 503 after SIGTERM, "
+             "so load balancers can stop sending (part of the grace period)",
+     .kind = C_UINT, .min = 0, .max = 3600,
+     .off = offsetof(struct svc_config, drain_delay)},
     {.flag = "conn-timeout", .env = "CONN_TIMEOUT", .def = "30", .metavar = "S",
      .help = "seconds of inactivity before a connection is closed",
      .kind = C_UINT, .min = 1, .max = 3600,
@@ -252,6 +257,12 @@ enum cfg_action cfg_parse(struct svc_config *cfg, const struct svc_option *opts,
       v = o->def;
     if (set_common(cfg, o, v, from, err, errlen) < 0)
       return CFG_ERROR;
+  }
+  if (cfg->drain_delay > cfg->shutdown_grace) {
+    snprintf(err, errlen,
+             "invalid drain-delay %u: must not exceed shutdown-grace (%u)",
+             cfg->drain_delay, cfg->shutdown_grace);
+    return CFG_ERROR;
   }
   if (cfg->max_conns_per_ip > cfg->max_conns) {
     snprintf(err, errlen,

@@ -46,6 +46,9 @@
 #define SVC_THREAD_STACK (512 * 1024)
 /* How often the main thread checks for drained requests. */
 #define SVC_DRAIN_POLL_MS 20
+/* Bytes of a chunked body read and dropped after --max-body was passed,
+ * so that the client can still get its 413 at the end. */
+#define SVC_DISCARD_MAX (256 * 1024)
 
 enum svc_state { ST_STARTING, ST_READY, ST_DRAINING };
 
@@ -147,6 +150,7 @@ struct reqstate {
   struct timespec start;
   struct sb body;
   size_t received;
+  size_t discarded; /* bytes dropped after the limit was passed */
   int too_large;
   int responded;
 };
@@ -276,15 +280,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   if (*upload_size > 0) {
     size_t n = *upload_size;
     *upload_size = 0;
-    if (rs->responded || rs->too_large)
-      return MHD_YES; /* discard: the answer is decided */
-    if (n > g_cfg.max_body - rs->received) {
-      /* a chunked body grew past the limit: stop reading now */
+    if (rs->responded)
+      return MHD_YES; /* discard: the answer is queued */
+    if (rs->too_large || n > g_cfg.max_body - rs->received) {
+      /* A chunked body grew past the limit. MHD 0.9 cannot queue a
+       * response in the middle of an upload, so discard a bounded amount
+       * more and answer 413 at its end; a client that keeps sending past
+       * that bound is cut off without an answer. */
       rs->too_large = 1;
       sb_free(&rs->body);
-      svc_resp_error(&resp, 413, "request body too large");
-      if (respond(c, rs, -1, method, url, version, &resp) != MHD_YES)
-        return MHD_NO; /* MHD cannot answer mid-body: close */
+      rs->discarded += n;
+      if (rs->discarded > SVC_DISCARD_MAX)
+        return MHD_NO;
       return MHD_YES;
     }
     rs->received += n;
@@ -294,6 +301,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   }
   if (rs->responded)
     return MHD_YES;
+  if (rs->too_large) {
+    svc_resp_error(&resp, 413, "request body too large");
+    return respond(c, rs, -1, method, url, version, &resp);
+  }
 
   /* The whole request is in: route it and answer. */
   char param[256];
@@ -419,18 +430,27 @@ static void print_version(const char *name) {
          SL_VERSION, SL_VARIANT, SL_REVISION, SL_BUILD_DATE, MHD_get_version());
 }
 
-/* Waits for in-flight requests to end, or for the grace period, or for a
- * second signal. Returns 0 when drained, 1 when the grace period expired,
- * 128+sig on a second signal. */
-static int drain(const sigset_t *set) {
+/* After the first signal: waits drain_delay seconds (still accepting, with
+ * /readyz 503), stops accepting, then waits for in-flight requests to end,
+ * all within the grace period. Returns 0 when drained, 1 when the grace
+ * period expired, 128+sig on a second signal. */
+static int drain(struct MHD_Daemon *d, const sigset_t *set) {
   struct timespec start;
   const struct timespec tick = {0, SVC_DRAIN_POLL_MS * 1000000L};
+  int quiesced = 0;
 
   clock_gettime(CLOCK_MONOTONIC, &start);
   for (;;) {
-    if (atomic_load(&g_inflight) == 0)
+    double t = elapsed(&start);
+    if (!quiesced && t >= (double)g_cfg.drain_delay) {
+      MHD_socket ls = MHD_quiesce_daemon(d);
+      if (ls != MHD_INVALID_SOCKET)
+        close(ls); /* new connections are refused from now on */
+      quiesced = 1;
+    }
+    if (quiesced && atomic_load(&g_inflight) == 0)
       return 0;
-    if (elapsed(&start) >= (double)g_cfg.shutdown_grace)
+    if (t >= (double)g_cfg.shutdown_grace)
       return 1;
     int sig = sigtimedwait(set, NULL, &tick);
     if (sig > 0)
@@ -515,13 +535,9 @@ int svc_main(const struct svc_service *svc, int argc, char **argv) {
   while (sigwait(&set, &sig) != 0)
     ;
   atomic_store(&g_state, ST_DRAINING);
-  svc_log(SVC_LOG_INFO, "signal %d: draining (grace %u s)", sig,
-          g_cfg.shutdown_grace);
-  MHD_socket ls = MHD_quiesce_daemon(d);
-  if (ls != MHD_INVALID_SOCKET)
-    close(ls); /* new connections are refused from now on */
-
-  int dr = drain(&set);
+  svc_log(SVC_LOG_INFO, "signal %d: draining (delay %u s, grace %u s)", sig,
+          g_cfg.drain_delay, g_cfg.shutdown_grace);
+  int dr = drain(d, &set);
   if (dr > 128) {
     svc_log(SVC_LOG_WARN, "second signal %d: exiting at once", dr - 128);
     _exit(dr);

@@ -180,6 +180,7 @@ struct svc_config {
   enum svc_log_format log_format;
   enum svc_log_level log_level;
   unsigned shutdown_grace;  /* seconds */
+  unsigned drain_delay;     /* seconds of /readyz 503 before quiescing */
   unsigned conn_timeout;    /* seconds of inactivity before MHD closes */
   unsigned max_conns;       /* total */
   unsigned max_conns_per_ip;

@@ -1,0 +1,98 @@
+/* test_common_svc.c: the handler-facing helpers (responses, fake request
+ * lookups) and the access log line format. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "svc.h"
+
+/* Bug caught: fake requests not usable in tests (lookups ignoring the kv
+ * arrays), header lookup case-sensitive, query lookup case-insensitive. */
+static void fake_lookups(void **state) {
+  (void)state;
+  const struct svc_kv q[] = {{"wait", "2"}, {"Size", "9"}, {NULL, NULL}};
+  const struct svc_kv h[] = {{"Content-Type", "application/json"}, {NULL, NULL}};
+  struct svc_request req = {.method = "GET", .path = "/", .query = q, .headers = h};
+  assert_string_equal(svc_query(&req, "wait"), "2");
+  assert_null(svc_query(&req, "size"));
+  assert_null(svc_query(&req, "nope"));
+  assert_string_equal(svc_header(&req, "content-type"), "application/json");
+  struct svc_request empty = {.method = "GET", .path = "/"};
+  assert_null(svc_query(&empty, "wait"));
+  assert_null(svc_header(&empty, "Accept"));
+}
+
+/* Bug caught: error bodies that are not the documented JSON, or messages
+ * with quotes breaking it. */
+static void error_body(void **state) {
+  (void)state;
+  struct svc_response r = SVC_RESPONSE_INIT;
+  assert_int_equal(svc_resp_error(&r, 400, "bad \"title\""), 0);
+  assert_int_equal(r.status, 400);
+  assert_string_equal(r.content_type, "application/json");
+  assert_string_equal(r.body, "{\"error\": \"bad \\\"title\\\"\", \"status\": 400}\n");
+  assert_int_equal(r.body_len, strlen(r.body));
+  svc_response_free(&r);
+}
+
+/* Bug caught: replacing a body leaking or keeping the old length; header
+ * overflow past SVC_MAX_HEADERS. */
+static void bodies_and_headers(void **state) {
+  (void)state;
+  struct svc_response r = SVC_RESPONSE_INIT;
+  svc_resp_text(&r, 200, "text/plain", "first, longer body");
+  svc_resp_printf(&r, 201, "text/plain", "id=%d", 7);
+  assert_int_equal(r.status, 201);
+  assert_int_equal(r.body_len, 4);
+  assert_string_equal(r.body, "id=7");
+  char *owned = malloc(3);
+  memcpy(owned, "abc", 3);
+  svc_resp_take(&r, 200, "application/octet-stream", owned, 3);
+  assert_ptr_equal(r.body, owned);
+  svc_resp_set(&r, 200, "x/y", "a\0b", 3);
+  assert_memory_equal(r.body, "a\0b", 3);
+  for (int i = 0; i < SVC_MAX_HEADERS; i++)
+    assert_int_equal(svc_resp_header(&r, "X-N", "v"), 0);
+  assert_int_equal(svc_resp_header(&r, "X-Over", "v"), -1);
+  assert_int_equal(r.nheaders, SVC_MAX_HEADERS);
+  svc_response_free(&r);
+  assert_null(r.body);
+  assert_int_equal(r.nheaders, 0);
+}
+
+/* Bug caught: access log lines that a JSON reader rejects, or a request
+ * path that forges a second text line. */
+static void access_line(void **state) {
+  (void)state;
+  const struct log_access a = {.method = "GET", .path = "/x\n\"y\xff",
+                               .version = "HTTP/1.1", .remote = "127.0.0.1",
+                               .remote_port = 5555, .status = 200, .bytes = 12,
+                               .seconds = 0.0015};
+  struct sb b = SB_INIT;
+  assert_int_equal(log_format_access(&b, SVC_LOG_JSON, "T", &a), 0);
+  assert_string_equal(b.buf,
+                      "{\"time\":\"T\",\"method\":\"GET\",\"path\":\"/x\\n\\\"y\\ufffd\","
+                      "\"proto\":\"HTTP/1.1\",\"status\":200,\"bytes\":12,"
+                      "\"duration_ms\":1.500,\"remote\":\"127.0.0.1\","
+                      "\"remote_port\":5555}\n");
+  sb_free(&b);
+  assert_int_equal(log_format_access(&b, SVC_LOG_TEXT, "T", &a), 0);
+  assert_string_equal(b.buf, "T 127.0.0.1:5555 \"GET /x\\x0a\"y\\xff HTTP/1.1\" "
+                             "200 12 1.500ms\n");
+  sb_free(&b);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(fake_lookups),
+      cmocka_unit_test(error_body),
+      cmocka_unit_test(bodies_and_headers),
+      cmocka_unit_test(access_line),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
