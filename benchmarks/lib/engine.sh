@@ -1,0 +1,117 @@
+# engine.sh: the two engines the harness talks to.
+#
+#   M ...  the main engine (the user's, DOCKER_HOST as set): holds the images
+#          built by `make images`; sizes, pushes and builds happen there.
+#   E ...  the measuring engine. In `private` mode (default with docker as
+#          root) a second dockerd started by the harness with its own data
+#          root, exec root and socket, so that a cold pull is truly cold
+#          (no other image can share its layers) and nobody else's images
+#          are touched. In `shared` mode (podman, or --engine-mode shared) E
+#          is the main engine and only images the harness tagged are removed.
+
+M() { "$ENGINE" "$@"; }
+E() {
+  if [[ -n "${PRIV_SOCK:-}" ]]; then
+    DOCKER_HOST="unix://$PRIV_SOCK" "$ENGINE" "$@"
+  else
+    "$ENGINE" "$@"
+  fi
+}
+
+# E_timeit ARGS: `timeit -- ENGINE ARGS` against the measuring engine.
+E_timeit() {
+  if [[ -n "${PRIV_SOCK:-}" ]]; then
+    DOCKER_HOST="unix://$PRIV_SOCK" "$TIMEIT" -- "$ENGINE" "$@"
+  else
+    "$TIMEIT" -- "$ENGINE" "$@"
+  fi
+}
+
+# E_probe PROBE_ARGS -- ENGINE_ARGS: startprobe against the measuring engine.
+E_probe() {
+  if [[ -n "${PRIV_SOCK:-}" ]]; then
+    DOCKER_HOST="unix://$PRIV_SOCK" "$STARTPROBE" "$@"
+  else
+    "$STARTPROBE" "$@"
+  fi
+}
+
+PRIV_SOCK='' PRIV_PID='' PRIV_ROOT='' PRIV_EXEC='' BENCH_NET=''
+
+engine_private_start() {
+  local tag="slb$$" i
+  command -v dockerd >/dev/null || die "private engine: dockerd not found (install docker.io, or use --engine-mode shared)"
+  PRIV_ROOT=${SL_BENCH_ENGINE_ROOT:-/var/lib/slimline-bench}/$tag
+  PRIV_EXEC=/run/$tag
+  PRIV_SOCK=/run/$tag.sock
+  mkdir -p "$PRIV_ROOT" "$PRIV_EXEC"
+  # No default bridge and no iptables rules, so this engine cannot disturb
+  # the main one; published ports go through docker-proxy on 127.0.0.1,
+  # which is what a loopback publish uses on the main engine as well.
+  dockerd --data-root "$PRIV_ROOT" --exec-root "$PRIV_EXEC" \
+    --pidfile "$PRIV_EXEC/dockerd.pid" -H "unix://$PRIV_SOCK" \
+    --bridge=none --iptables=false --ip6tables=false --log-level=warn \
+    >"$OUT/logs/bench-engine.log" 2>&1 &
+  PRIV_PID=$!
+  on_exit engine_private_stop
+  for i in $(seq 1 120); do
+    if E info >/dev/null 2>&1; then break; fi
+    kill -0 "$PRIV_PID" 2>/dev/null || { tail -n 20 "$OUT/logs/bench-engine.log" >&2; die "private engine: dockerd exited at start"; }
+    sleep 0.5
+  done
+  E info >/dev/null 2>&1 || die "private engine: no answer on $PRIV_SOCK after 60 s"
+  BENCH_NET=$tag
+  E network create --driver bridge -o "com.docker.network.bridge.name=$tag" "$BENCH_NET" >/dev/null ||
+    die "private engine: cannot create network $BENCH_NET"
+  say "private engine up (pid $PRIV_PID, socket $PRIV_SOCK, network $BENCH_NET)"
+}
+
+engine_private_stop() {
+  local i
+  [[ -n "$PRIV_PID" ]] || return 0
+  E ps -aq 2>/dev/null | xargs -r env DOCKER_HOST="unix://$PRIV_SOCK" "$ENGINE" rm -f -v >/dev/null 2>&1
+  E network rm "$BENCH_NET" >/dev/null 2>&1
+  kill "$PRIV_PID" 2>/dev/null
+  for i in $(seq 1 60); do
+    kill -0 "$PRIV_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill -9 "$PRIV_PID" 2>/dev/null
+  wait "$PRIV_PID" 2>/dev/null
+  # Only remove the data root when nothing is mounted below it any more.
+  if ! grep -q " $PRIV_ROOT" /proc/mounts; then
+    rm -rf "$PRIV_ROOT" "$PRIV_EXEC" "$PRIV_SOCK"
+  else
+    say "private engine: mounts left under $PRIV_ROOT, not removed"
+  fi
+  PRIV_PID=''
+}
+
+# engine_wipe: no container and no image left in the measuring engine
+# (private mode), or none of the harness's registry-qualified images (shared
+# mode). Returns 1 when something could not be removed.
+engine_wipe() {
+  if [[ "$ENGINE_MODE" == private ]]; then
+    E ps -aq | xargs -r env DOCKER_HOST="unix://$PRIV_SOCK" "$ENGINE" rm -f -v >/dev/null 2>&1
+    E images -aq | sort -u | xargs -r env DOCKER_HOST="unix://$PRIV_SOCK" "$ENGINE" rmi -f >/dev/null 2>&1
+    [[ -z "$(E images -aq)" ]]
+  else
+    local refs
+    refs=$(E images --format '{{.Repository}}:{{.Tag}}' | grep -E '^127\.0\.0\.1:[0-9]+/' || true)
+    [[ -z "$refs" ]] || E rmi -f $refs >/dev/null 2>&1
+    [[ -z "$(E images --format '{{.Repository}}' | grep -E '^127\.0\.0\.1:[0-9]+/' || true)" ]]
+  fi
+}
+
+# container_name: one per harness run, reused after each removal.
+CNAME="slb$$-run"
+
+# run_args: the docker run arguments shared by start and load phases.
+run_args() {
+  local port=$1 ref=$2
+  local net=()
+  [[ -z "$BENCH_NET" ]] || net=(--network "$BENCH_NET")
+  printf '%s\n' run -d --name "$CNAME" "${net[@]}" -p "127.0.0.1:$port:8080" "$ref"
+}
+
+container_rm() { E rm -f -v "$CNAME" >/dev/null 2>&1 || true; }

@@ -1,0 +1,90 @@
+# pull.sh: cold and warm pulls from the local registry over each profile.
+#
+# Timer: CLOCK_MONOTONIC from just before `docker pull REF` is started to its
+# exit (timeit), REF = 127.0.0.1:PORT/NAME where PORT is the profile's link
+# emulator (or the registry itself for loopback).
+#   pull_cold  the measuring engine holds no image and no layer at all
+#              (private engine: everything removed and checked before each
+#              pull)
+#   pull_warm  same, then the image's base (the longest base from
+#              build/bases.env whose layers are a prefix of the image's) is
+#              pulled untimed through the same link; then the timed pull.
+#              Images without such a base (scratch and peers on scratch)
+#              have nothing to share: their warm pull is a second cold pull,
+#              said in the detail.
+#   unpack     the cold pull on the loopback profile, repeated under this
+#              name: transfer at loopback speed plus extraction, the unpack
+#              term of the pull-time model.
+# Warm-up: one loopback cold pull of every image before rep 0, warmup=1.
+# Reps per (profile, image, mode) cell are planned from --pull-budget with
+# the estimate wire_bytes*8/rate + 10*rtt + unpack guess; a capped cell says
+# "reps capped R/N by budget" in every sample's detail.
+
+pull_est() {
+  local prof=$1 subj=$2
+  awk -v w="${WIRE_BYTES[$subj]:-50000000}" -v u="${UNCOMP_BYTES[$subj]:-100000000}" \
+    -v r="${PROF_RATE[$prof]}" -v t="${PROF_RTT[$prof]}" \
+    'BEGIN { x = 0.5 + u / 150e6 + 10 * t / 1000; if (r > 0) x += w * 8 / r; printf "%.3f\n", x }'
+}
+
+phase_pull() {
+  local prof subj mode key r rep detail line cap total=0 plan=()
+  declare -A CAP=()
+  for prof in "${PROFILES[@]}"; do
+    for subj in "${IMAGES[@]}"; do
+      for mode in cold warm; do
+        [[ " $PHASES " == *" pull_$mode "* ]] || continue
+        plan+=("$mode/$prof/$subj:$(pull_est "$prof" "$subj")")
+      done
+    done
+  done
+  while read -r key r; do CAP[$key]=$r; total=$((total + r)); done < <(plan_reps "$PULL_BUDGET" "$PULL_REPS" "${plan[@]}")
+  phase_begin pull $((total + ${#IMAGES[@]}))
+  # Warm-up round: loopback, cold, every image.
+  for subj in $(shuffled "${IMAGES[@]}"); do
+    progress "$subj (warm-up, loopback)" w
+    pull_sample pull_cold "${PROFILES_LOOP:-${PROFILES[0]}}" "$subj" 0 1 ''
+  done
+  for ((rep = 0; rep < PULL_REPS; rep++)); do
+    for line in $(shuffled "${!CAP[@]}"); do
+      cap=${CAP[$line]}
+      ((rep < cap)) || continue
+      mode=${line%%/*} prof=${line#*/} prof=${prof%%/*} subj=${line#*/*/}
+      detail=''
+      ((cap >= PULL_REPS)) || detail="reps capped $cap/$PULL_REPS by budget"
+      progress "$subj $mode $prof" "$rep"
+      pull_sample "pull_$mode" "$prof" "$subj" "$rep" 0 "$detail"
+    done
+  done
+}
+
+# pull_sample PHASE PROFILE SUBJECT REP WARMUP DETAIL
+pull_sample() {
+  local phase=$1 prof=$2 subj=$3 rep=$4 wu=$5 detail=$6 mode res s
+  mode=${phase#pull_}
+  [[ "$mode" != warm || -n "${IMG_BASE[$subj]:-}" ]] || detail="${detail:+$detail; }no base layers to share: a second cold pull"
+  [[ "$mode" != warm ]] || detail="${detail:+$detail; }base ${IMG_BASE[$subj]:-none} present"
+  if res=$(pull_timed "$mode" "$prof" "$subj"); then
+    s=$(kv seconds "$res")
+    sample "$phase" "$subj" "$prof" "$rep" "$wu" seconds "$s" s ok "$detail"
+    if [[ "$phase" == pull_cold && "${PROF_RATE[$prof]}" == 0 && "${PROF_RTT[$prof]}" == 0 && " $PHASES " == *" unpack "* ]]; then
+      sample unpack "$subj" "$prof" "$rep" "$wu" seconds "$s" s ok "loopback cold pull: transfer at loopback speed + unpack${detail:+; $detail}"
+    fi
+  else
+    sample "$phase" "$subj" "$prof" "$rep" "$wu" seconds '' s fail "$res${detail:+; $detail}"
+  fi
+}
+
+# pull_timed MODE PROFILE SUBJECT: "seconds=S" on success, reason on failure.
+pull_timed() {
+  local mode=$1 prof=$2 subj=$3 ref base out
+  engine_wipe || { echo "could not empty the measuring engine"; return 1; }
+  ref=$(ref_via "$prof" "$subj")
+  base=${IMG_BASE[$subj]:-}
+  if [[ "$mode" == warm && -n "$base" ]]; then
+    out=$(E pull -q "$(ref_via "$prof" "$base")" 2>&1) || { echo "base pull failed: ${out:0:200}"; return 1; }
+  fi
+  out=$(E_timeit pull -q "$ref" 2>"$BENCH_WORK/pull.err") ||
+    { echo "pull failed: $(tail -c 300 "$BENCH_WORK/pull.err" | tr '\n' ' ')"; return 1; }
+  echo "$out"
+}

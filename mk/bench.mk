@@ -1,0 +1,51 @@
+# bench.mk: the measuring side of the benchmark harness.
+#   make bench        install what is missing, start the engine, build bases,
+#                     images and tools, then run benchmarks/bench.sh with its
+#                     defaults (results/<UTC time>/, under 20 minutes here)
+#   make bench-quick  the same pipeline in quick mode (one rep, one profile,
+#                     one service)
+#   make bench-tools  build/bench/bin/{startprobe,timeit} (C, no dependencies)
+#   make check-bench  quick mode end to end into a temporary folder, then
+#                     checks the folder (tests/integration/bench_quick.sh)
+# Options through variables: BENCH_SERVICES, BENCH_VARIANTS, BENCH_PROFILES,
+# BENCH_REPS, BENCH_PHASES, BENCH_ENGINE, BENCH_REGISTRY, BENCH_OUT, and
+# BENCH_ARGS for anything else (see benchmarks/bench.sh --help).
+
+SLB_BIN := $(BUILD)/bench/bin
+SLB_CFLAGS := $(SL_CPPFLAGS) $(SL_WARN) -Werror
+SLB_TOOLS := $(SLB_BIN)/startprobe $(SLB_BIN)/timeit
+
+bench_opt = $(if $(strip $(2)),$(1) $(2))
+SLB_OPTS = $(call bench_opt,--services,$(BENCH_SERVICES)) \
+  $(call bench_opt,--variants,$(BENCH_VARIANTS)) \
+  $(call bench_opt,--profiles,$(BENCH_PROFILES)) \
+  $(call bench_opt,--reps,$(BENCH_REPS)) \
+  $(call bench_opt,--phases,$(BENCH_PHASES)) \
+  $(call bench_opt,--engine,$(BENCH_ENGINE)) \
+  $(call bench_opt,--registry,$(BENCH_REGISTRY)) \
+  $(call bench_opt,--out,$(BENCH_OUT)) $(BENCH_ARGS)
+
+.PHONY: bench bench-quick bench-tools bench-prepare check-bench
+bench-tools: $(SLB_TOOLS)
+
+$(SLB_BIN)/%: benchmarks/probe/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(SLB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+# Everything a run needs; each step is a no-op when already done.
+bench-prepare:
+	$(Q)bash scripts/deps.sh bench
+	$(Q)bash scripts/engine.sh ensure
+	$(Q)$(MAKE) --no-print-directory bases images benchtools bench-tools
+
+bench: bench-prepare
+	$(Q)bash benchmarks/bench.sh $(SLB_OPTS)
+
+bench-quick: bench-prepare
+	$(Q)bash benchmarks/bench.sh --quick $(SLB_OPTS)
+
+check-bench: $(SLB_TOOLS) benchtools
+	$(Q)bash tests/integration/bench_quick.sh
+
+CHECK_TARGETS += check-bench
