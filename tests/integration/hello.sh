@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# hello.sh: the shared layer and hello over real HTTP, against the real
+# binary: every common endpoint and status, HEAD, 404/405/413, keep-alive
+# reuse, access log, config errors and precedence, --healthcheck, and
+# graceful shutdown (drain of a slow upload, second signal).
+. "$(dirname "$0")/lib.sh"
+
+H=$SL_BIN/hello
+version=$(sed -n 's/^VERSION *:= *//p' "$SL_ROOT/Makefile")
+
+# ---- command line ---------------------------------------------------------
+expect_exit "--help exits 0" 0 "$H" --help
+expect_contains "--help lists options with env vars" "--max-conns-per-ip" "$(cat "$SL_TMP/out")"
+expect_contains "--help names MAX_BODY" "MAX_BODY" "$(cat "$SL_TMP/out")"
+expect_exit "--version exits 0" 0 "$H" --version
+expect_contains "--version names version and libmicrohttpd" "hello $version (variant " "$(cat "$SL_TMP/out")"
+expect_exit "bad port exits 2" 2 "$H" --port 70000
+expect_eq "bad port: one precise message" 'hello: invalid --port "70000": must be an integer 1..65535' "$(cat "$SL_TMP/out")"
+expect_exit "unknown flag exits 2" 2 "$H" --bogus
+expect_eq "unknown flag message" 'hello: unknown option "--bogus" (see --help)' "$(cat "$SL_TMP/out")"
+expect_exit "missing value exits 2" 2 "$H" --port
+expect_exit "bad env value exits 2" 2 env LOG_FORMAT=xml "$H"
+expect_eq "bad env message names the variable" 'hello: invalid LOG_FORMAT "xml": must be json or text' "$(cat "$SL_TMP/out")"
+expect_exit "stray argument exits 2" 2 "$H" serve
+
+# ---- a running server -----------------------------------------------------
+sl_start hello --max-body 1000 --log-format json || sl_finish
+url=$SL_URL
+
+expect_status "GET / is 200" 200 "$url/"
+expect_body_eq "GET / greets with version and variant" "hello from slimline hello $version (variant native)
+" "$url/"
+expect_header "GET / is text/plain" Content-Type '^text/plain' "$url/"
+expect_status "HEAD / is 200" 200 -I "$url/"
+expect_header "HEAD / has the GET length" Content-Length '^49$' -I "$url/"
+# raw HTTP/1.0 HEAD: everything after the blank line would be a body
+raw=$(exec 3<>"/dev/tcp/127.0.0.1/$SL_PORT"; printf 'HEAD / HTTP/1.0\r\n\r\n' >&3; cat <&3)
+expect_eq "HEAD / has no body" "" "$(printf %s "$raw" | tr -d '\r' | sed '1,/^$/d')"
+expect_contains "HEAD / raw answer is 200" " 200 OK" "$raw"
+
+expect_status "/healthz is 200" 200 "$url/healthz"
+expect_body_contains "/healthz says ok" '{"status":"ok"}' "$url/healthz"
+expect_status "/readyz is 200 when ready" 200 "$url/readyz"
+expect_status "HEAD /readyz is 200" 200 -I "$url/readyz"
+expect_status "/version is 200" 200 "$url/version"
+expect_header "/version is JSON" Content-Type '^application/json' "$url/version"
+mhd=$(dpkg-query -W -f='${Version}' libmicrohttpd12 2>/dev/null | sed 's/-.*//')
+expect_body_contains "/version names libmicrohttpd" "\"libmicrohttpd\":\"${mhd:-0.9}" "$url/version"
+expect_body_contains "/version names the variant" '"variant":"native"' "$url/version"
+expect_body_contains "/version has a build date" '"build_date":"20' "$url/version"
+if command -v jq >/dev/null; then
+  _sl_fetch "$url/version"
+  expect_eq "/version parses as JSON" "$version" "$(jq -r .version "$SL_TMP/b")"
+fi
+
+expect_status "unknown path is 404" 404 "$url/nope"
+expect_body_eq "404 body is the JSON error" '{"error": "not found", "status": 404}
+' "$url/nope"
+expect_header "404 is JSON" Content-Type '^application/json' "$url/nope"
+expect_status "POST / is 405" 405 -X POST "$url/"
+expect_header "405 names GET and HEAD in Allow" Allow '^GET, HEAD$' -X POST "$url/"
+expect_header "405 on /echo allows POST only" Allow '^POST$' "$url/echo"
+expect_status "DELETE /healthz is 405" 405 -X DELETE "$url/healthz"
+
+head -c 500 /dev/zero >"$SL_TMP/small"
+head -c 1001 /dev/zero >"$SL_TMP/over"
+head -c 5000000 /dev/zero >"$SL_TMP/huge"
+expect_body_eq "POST /echo within the limit" "received 500 bytes
+" --data-binary @"$SL_TMP/small" "$url/echo"
+expect_status "POST 1 byte over --max-body is 413" 413 --data-binary @"$SL_TMP/over" "$url/echo"
+expect_body_contains "413 body is the JSON error" '"status": 413' --data-binary @"$SL_TMP/over" "$url/echo"
+expect_status "chunked body over the limit is 413" 413 -H 'Transfer-Encoding: chunked' --data-binary @"$SL_TMP/over" "$url/echo"
+expect_body_eq "chunked body within the limit" "received 500 bytes
+" -H 'Transfer-Encoding: chunked' --data-binary @"$SL_TMP/small" "$url/echo"
+# A 5 MB announced body is refused from its headers: 413 before a byte of
+# it is read, so curl (which waits for 100 Continue) never sends it.
+t0=$(date +%s%N)
+expect_status "huge Content-Length is 413 up front" 413 --data-binary @"$SL_TMP/huge" "$url/echo"
+_sl_fetch -w '%{size_upload}' -o /dev/null --data-binary @"$SL_TMP/huge" "$url/echo"
+up=$(curl -s -o /dev/null -w '%{size_upload}' --data-binary @"$SL_TMP/huge" "$url/echo")
+expect_eq "huge body not uploaded" 1 "$(( ${up%.*} < 1000000 ))"
+expect_status "server still serves after 413s" 200 "$url/"
+
+# Keep-alive: two requests in one curl run use one connection.
+v=$(curl -sv --max-time 10 -o /dev/null -o /dev/null "$url/" "$url/healthz" 2>&1)
+expect_contains "keep-alive: second request re-uses the connection" "Re-using existing connection" "$v"
+n=$(curl -s --max-time 10 -o /dev/null -o /dev/null -w '%{num_connects}\n' "$url/" "$url/" | tail -1)
+expect_eq "keep-alive: no new connect for the second request" 0 "$n"
+n=$(curl -s --max-time 10 -o /dev/null -o /dev/null -w '%{num_connects}\n' --data-binary @"$SL_TMP/small" "$url/echo" "$url/echo" | tail -1)
+expect_eq "keep-alive after a POST with a body" 0 "$n"
+
+_sl_fetch "$url/metrics"
+m=$(cat "$SL_TMP/b")
+expect_header "/metrics is Prometheus text" Content-Type '^text/plain; version=0.0.4' "$url/metrics"
+expect_contains "/metrics counts GET / 200" 'http_requests_total{route="/",method="GET",code="200"}' "$m"
+expect_contains "/metrics counts HEAD / 200" 'http_requests_total{route="/",method="HEAD",code="200"}' "$m"
+expect_contains "/metrics counts 404 as unmatched" 'http_requests_total{route="unmatched",method="GET",code="404"}' "$m"
+expect_contains "/metrics counts 405" 'http_requests_total{route="/",method="POST",code="405"}' "$m"
+expect_contains "/metrics counts 413" 'code="413"' "$m"
+expect_contains "/metrics has the histogram" 'http_request_duration_seconds_bucket{route="/",le="+Inf"}' "$m"
+expect_contains "/metrics shows this request in flight" 'http_requests_in_flight 1' "$m"
+expect_contains "/metrics has build_info" "build_info{service=\"hello\",version=\"$version\",variant=\"native\"" "$m"
+expect_contains "/metrics has the start time" 'process_start_time_seconds 1' "$m"
+
+curl -s -o /dev/null "$url/log-probe?x=1"
+sleep 0.1
+line=$(grep -F '"path":"/log-probe"' "$SL_LOG" | tail -1)
+expect_contains "access log: JSON line with method and status" '"method":"GET","path":"/log-probe","proto":"HTTP/1.1","status":404' "$line"
+expect_contains "access log: remote address" '"remote":"127.0.0.1"' "$line"
+expect_contains "access log: duration" '"duration_ms":' "$line"
+if command -v jq >/dev/null; then
+  bad=$(grep -v '^{' "$SL_LOG" | head -3)
+  expect_eq "every log line is JSON" "" "$bad"
+  expect_exit "log lines parse as JSON" 0 jq -e . "$SL_LOG"
+fi
+
+expect_exit "--healthcheck: 0 with the server up" 0 "$H" --healthcheck --port "$SL_PORT"
+expect_exit "--healthcheck: port from PORT env" 0 env PORT="$SL_PORT" "$H" --healthcheck
+sl_stop
+expect_eq "SIGTERM on an idle server: exit 0" 0 "$SL_EXIT"
+t0=$(date +%s%N)
+expect_exit "--healthcheck: 1 with the server down" 1 "$H" --healthcheck --port "$SL_PORT"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+expect_eq "--healthcheck down answers quickly (<2 s)" 1 "$(( ms < 2000 ))"
+expect_contains "--healthcheck says why" "healthcheck failure: http://127.0.0.1:$SL_PORT/healthz" "$(cat "$SL_TMP/out")"
+
+# ---- precedence: flag over env --------------------------------------------
+p_env=$(sl_free_port)
+SL_PORT=$(sl_free_port)
+PORT=$p_env sl_start hello --port "$SL_PORT" --log-format text || sl_finish
+expect_status "--port wins over PORT" 200 "$SL_URL/healthz"
+expect_status "nothing listens on the PORT env value" 000 --max-time 2 "http://127.0.0.1:$p_env/healthz"
+expect_contains "LOG_FORMAT-free text log via flag" " hello info: ready" "$(cat "$SL_LOG")"
+sl_stop
+PORT=$p_env LOG_FORMAT=text sl_start_nowait hello --port "$p_env"
+sl_wait_ready "http://127.0.0.1:$p_env" && pass "PORT env used when no flag" || fail "PORT env used when no flag"
+expect_contains "LOG_FORMAT env honoured" " hello info: ready" "$(cat "$SL_LOG")"
+# the port is taken now: a second server cannot start
+expect_exit "busy port: exit 1" 1 "$H" --port "$p_env"
+expect_contains "busy port: message names the port" "cannot listen on 0.0.0.0 port $p_env" "$(cat "$SL_TMP/out")"
+sl_stop
+
+# ---- graceful shutdown -----------------------------------------------------
+# A slow upload (curl --limit-rate) is in flight when SIGTERM arrives: it
+# completes with 200, new connections are refused, the exit status is 0.
+head -c 60000 /dev/zero >"$SL_TMP/mid"
+sl_start hello --max-body 100000 --shutdown-grace 10 || sl_finish
+curl -s --max-time 20 --limit-rate 30k -o "$SL_TMP/slow" -w '%{http_code}' \
+  --data-binary @"$SL_TMP/mid" "$SL_URL/echo" >"$SL_TMP/slow.code" &
+cpid=$!
+sleep 0.7
+kill -TERM "$SL_PID"
+sleep 0.3
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$SL_URL/healthz")
+expect_eq "draining: new connections refused" 000 "$code"
+kill -0 "$SL_PID" 2>/dev/null && pass "draining: still running for the in-flight upload" || fail "draining: still running for the in-flight upload"
+wait "$cpid"
+expect_eq "in-flight upload completed with 200" 200 "$(cat "$SL_TMP/slow.code")"
+expect_eq "in-flight upload fully received" "received 60000 bytes" "$(cat "$SL_TMP/slow")"
+sl_wait_exit "$SL_PID" 5 || fail "exited after the drain"
+expect_eq "exit status 0 after draining" 0 "$SL_EXIT"
+
+# --drain-delay: /readyz turns 503 first while connections are accepted.
+sl_start hello --drain-delay 2 --shutdown-grace 5 || sl_finish
+kill -TERM "$SL_PID"
+sleep 0.3
+expect_status "draining: /readyz is 503 during the drain delay" 503 "$SL_URL/readyz"
+expect_body_contains "draining: /readyz says draining" draining "$SL_URL/readyz"
+expect_status "draining: /healthz still 200 (alive)" 200 "$SL_URL/healthz"
+expect_header "draining: responses close the connection" Connection '^[Cc]lose' "$SL_URL/healthz"
+sl_wait_exit "$SL_PID" 5 || fail "exited after the drain delay"
+expect_eq "exit 0 after the drain delay" 0 "$SL_EXIT"
+
+# A second signal ends the process at once (status 128+signal).
+sl_start hello --max-body 100000 --shutdown-grace 30 || sl_finish
+curl -s --max-time 20 --limit-rate 5k -o /dev/null --data-binary @"$SL_TMP/mid" "$SL_URL/echo" &
+cpid=$!
+sleep 0.5
+kill -TERM "$SL_PID"
+sleep 0.3
+kill -INT "$SL_PID"
+if sl_wait_exit "$SL_PID" 2; then
+  expect_eq "second signal (SIGINT): exit 130 at once" 130 "$SL_EXIT"
+else
+  fail "second signal: exit at once" "still running"
+fi
+wait "$cpid" 2>/dev/null
+
+# The grace period bounds the drain: exit 1 when requests are cut.
+sl_start hello --max-body 100000 --shutdown-grace 1 || sl_finish
+curl -s --max-time 20 --limit-rate 5k -o /dev/null --data-binary @"$SL_TMP/mid" "$SL_URL/echo" &
+cpid=$!
+sleep 0.5
+kill -TERM "$SL_PID"
+if sl_wait_exit "$SL_PID" 3; then
+  expect_eq "grace expired with a request in flight: exit 1" 1 "$SL_EXIT"
+else
+  fail "grace period bounds the shutdown" "still running after 3 s"
+fi
+wait "$cpid" 2>/dev/null
+
+sl_finish
