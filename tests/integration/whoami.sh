@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# whoami.sh: the whoami service over real HTTP against the real binary:
+# the text echo with custom and hostile headers, /api JSON (checked with
+# jq), Accept negotiation, /data byte counts and every bad size, ?wait=
+# timing and bad waits, 404/405/HEAD, option errors, and SIGTERM during a
+# ?wait=2s request (completes with 200, exit 0: proves the layer's drain).
+. "$(dirname "$0")/lib.sh"
+
+W=$SL_BIN/whoami
+MAX_DATA=2097152
+MAX_WAIT=5000
+
+command -v jq >/dev/null || { fail "jq is installed (scripts/deps.sh test)"; sl_finish; }
+
+# Elapsed milliseconds of a curl run: curl's time_total (seconds) * 1000.
+ms_of() { awk -v t="$1" 'BEGIN { printf "%d", t * 1000 }'; }
+
+# ---- command line ---------------------------------------------------------
+expect_exit "--help exits 0" 0 "$W" --help
+expect_contains "--help lists --max-data with its env var" "WHOAMI_MAX_DATA" "$(cat "$SL_TMP/out")"
+expect_contains "--help lists --max-wait with its env var" "WHOAMI_MAX_WAIT" "$(cat "$SL_TMP/out")"
+expect_exit "non-numeric --max-data exits 2" 2 "$W" --max-data 16MiB
+expect_contains "bad --max-data names the flag" 'invalid --max-data "16MiB"' "$(cat "$SL_TMP/out")"
+expect_exit "--max-data above 1 GiB exits 2" 2 "$W" --max-data 1073741825
+expect_exit "bad WHOAMI_MAX_WAIT exits 2" 2 env WHOAMI_MAX_WAIT=-1 "$W"
+expect_contains "bad WHOAMI_MAX_WAIT names the variable" 'invalid WHOAMI_MAX_WAIT "-1"' "$(cat "$SL_TMP/out")"
+
+# ---- a running server -----------------------------------------------------
+sl_start whoami --listen 127.0.0.1 --max-data "$MAX_DATA" --max-wait "$MAX_WAIT" --log-format text || sl_finish
+url=$SL_URL
+
+# GET /: text, request facts, custom headers in order, hostile values.
+_sl_fetch -H 'X-One: 1' -H 'X-Two: second "value" \ here' -H 'X-One: again' \
+  -H $'X-Ctl: a\x01b\x1b[31m' -H $'X-Bin: caf\xc3\xa9 \xff' "$url/?x=1&y=a%20b&flag"
+body=$(cat "$SL_TMP/b")
+expect_eq "GET / is 200" 200 "$_sl_code"
+expect_contains "GET / is text/plain utf-8" "Content-Type: text/plain; charset=utf-8" "$(tr -d '\r' <"$SL_TMP/h")"
+expect_contains "text names the host" "Hostname: $(hostname)" "$body"
+expect_contains "text lists the loopback address with its interface" "IP: lo 127.0.0.1" "$body"
+expect_contains "text names the remote address and port" "RemoteAddr: 127.0.0.1:" "$body"
+expect_contains "text names the method" $'\nMethod: GET\n' "$body"
+expect_contains "text shows the URL with its query" $'\nURL: /?x=1&y=a%20b&flag\n' "$body"
+expect_contains "text names the protocol" $'\nProtocol: HTTP/1.1\n' "$body"
+expect_contains "text echoes custom headers in received order, repeats kept" \
+  $'\nX-One: 1\nX-Two: second "value" \\\\ here\nX-One: again\n' "$body"
+expect_contains "text escapes control bytes in a value" 'X-Ctl: a\x01b\x1b[31m' "$body"
+expect_contains "text keeps valid UTF-8, escapes invalid bytes" $'X-Bin: caf\xc3\xa9 \\xff' "$body"
+if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$SL_TMP/b"; then
+  fail "text body holds no raw control byte"
+else
+  pass "text body holds no raw control byte"
+fi
+expect_contains "text lists the Host header" "Host: 127.0.0.1:$SL_PORT" "$body"
+
+# /api: JSON, checked by jq.
+_sl_fetch -H 'X-Quote: a"b\c' -H $'X-Bad: \xff\xfe' -H 'X-One: 1' "$url/api?k=v"
+expect_eq "/api is 200" 200 "$_sl_code"
+expect_contains "/api is application/json" "Content-Type: application/json" "$(tr -d '\r' <"$SL_TMP/h")"
+if jq -e . "$SL_TMP/b" >/dev/null 2>&1; then pass "/api body is valid JSON"; else fail "/api body is valid JSON" "$(head -c 300 "$SL_TMP/b")"; fi
+expect_eq "/api hostname" "$(hostname)" "$(jq -r .hostname "$SL_TMP/b")"
+expect_eq "/api method, url, protocol" "GET /api?k=v HTTP/1.1" "$(jq -r '"\(.method) \(.url) \(.protocol)"' "$SL_TMP/b")"
+expect_eq "/api remote address" "127.0.0.1" "$(jq -r .remote_addr "$SL_TMP/b")"
+expect_eq "/api remote port is a number" "number" "$(jq -r '.remote_port | type' "$SL_TMP/b")"
+expect_eq "/api lists lo 127.0.0.1 as ipv4" "ipv4" \
+  "$(jq -r '.addresses[] | select(.interface == "lo" and .address == "127.0.0.1") | .family' "$SL_TMP/b")"
+expect_eq "/api keeps a quote and a backslash exactly" 'a"b\c' \
+  "$(jq -r '.headers[] | select(.name == "X-Quote") | .value' "$SL_TMP/b")"
+expect_eq "/api replaces invalid UTF-8 with U+FFFD" $'\xef\xbf\xbd\xef\xbf\xbd' \
+  "$(jq -r '.headers[] | select(.name == "X-Bad") | .value' "$SL_TMP/b")"
+expect_eq "/api headers keep received order" "X-Quote X-Bad X-One" \
+  "$(jq -r '[.headers[].name | select(startswith("X-"))] | join(" ")' "$SL_TMP/b")"
+
+# Accept negotiation on /.
+expect_header "Accept: application/json on / gives JSON" Content-Type '^application/json' -H 'Accept: application/json' "$url/"
+if jq -e '.url == "/"' "$SL_TMP/b" >/dev/null 2>&1; then pass "negotiated JSON parses"; else fail "negotiated JSON parses"; fi
+expect_header "Accept: */* on / gives text" Content-Type '^text/plain' -H 'Accept: */*' "$url/"
+expect_header "a browser's Accept gives text" Content-Type '^text/plain' \
+  -H 'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' "$url/"
+expect_header "JSON preferred by q gives JSON" Content-Type '^application/json' \
+  -H 'Accept: text/plain;q=0.5, application/json' "$url/"
+expect_header "/ varies on Accept" Vary '^Accept$' "$url/"
+
+# /data: exact byte counts.
+for n in 0 1 1048576 "$MAX_DATA"; do
+  _sl_fetch "$url/data?size=$n"
+  expect_eq "/data?size=$n is 200" 200 "$_sl_code"
+  expect_eq "/data?size=$n sends exactly $n bytes" "$n" "$(wc -c <"$SL_TMP/b")"
+done
+expect_eq "/data body is zero bytes" 0 "$(tr -d '\0' <"$SL_TMP/b" | wc -c)"
+expect_header "/data is application/octet-stream" Content-Type '^application/octet-stream$' "$url/data?size=1"
+expect_header "/data?size=1KiB has Content-Length 1024" Content-Length '^1024$' "$url/data?size=1KiB"
+expect_header "HEAD /data?size=100 has Content-Length 100" Content-Length '^100$' -I "$url/data?size=100"
+# Raw HTTP/1.0 HEAD: anything after the blank line would be a body (curl -I
+# cannot tell, it prints the headers as its output).
+raw_head() {
+  local path=$1
+  (exec 3<>"/dev/tcp/127.0.0.1/$SL_PORT"; printf 'HEAD %s HTTP/1.0\r\n\r\n' "$path" >&3; cat <&3)
+}
+raw=$(raw_head "/data?size=100")
+expect_contains "raw HEAD /data is 200" " 200 OK" "$raw"
+expect_eq "HEAD /data sends no body" "" "$(printf %s "$raw" | tr -d '\r' | sed '1,/^$/d')"
+
+# /data: every bad size is a 400 naming the problem.
+bad_size() {
+  local q=$1 msg=$2
+  expect_status "/data$q is 400" 400 "$url/data$q"
+  expect_contains "/data$q says: $msg" "$msg" "$(cat "$SL_TMP/b")"
+}
+bad_size "?size=$((MAX_DATA + 1))" "invalid size: $((MAX_DATA + 1)) bytes exceeds the maximum of $MAX_DATA bytes (--max-data, WHOAMI_MAX_DATA)"
+bad_size "?size=1GiB" "exceeds the maximum of $MAX_DATA bytes"
+bad_size "" "missing size: use /data?size=N"
+bad_size "?size=" "invalid size: empty value"
+bad_size "?size=-1" "invalid size: negative value"
+bad_size "?size=abc" "invalid size: expected decimal digits"
+bad_size "?size=%2B5" "invalid size: expected decimal digits"
+bad_size "?size=12abc" "invalid size: unknown unit"
+bad_size "?size=1.5" "invalid size: fractions are not supported"
+bad_size "?size=18446744073709551616" "invalid size: value too large"
+bad_size "?size=99999999999999999999999" "invalid size: value too large"
+
+# ?wait=: timing and bad values.
+out=$(sl_curl -o /dev/null -D "$SL_TMP/wh" -w '%{http_code} %{time_total}' "$url/?wait=300ms")
+expect_eq "?wait=300ms is 200" 200 "${out% *}"
+ms=$(ms_of "${out#* }")
+if [[ $ms -ge 300 ]]; then pass "?wait=300ms takes at least 300 ms ($ms ms)"; else fail "?wait=300ms takes at least 300 ms" "$ms ms"; fi
+expect_contains "?wait= reports the time waited" "X-Whoami-Waited-Ms: 3" "$(tr -d '\r' <"$SL_TMP/wh")"
+out=$(sl_curl -o /dev/null -w '%{time_total}' "$url/api?wait=1s")
+ms=$(ms_of "$out")
+if [[ $ms -ge 1000 ]]; then pass "/api?wait=1s takes at least 1 s ($ms ms)"; else fail "/api?wait=1s takes at least 1 s" "$ms ms"; fi
+bad_wait() {
+  local q=$1 msg=$2
+  expect_status "/?wait=$q is 400" 400 "$url/?wait=$q"
+  expect_contains "/?wait=$q says: $msg" "$msg" "$(cat "$SL_TMP/b")"
+}
+bad_wait "$((MAX_WAIT + 1))" "invalid wait: $((MAX_WAIT + 1)) ms exceeds the maximum of $MAX_WAIT ms (--max-wait, WHOAMI_MAX_WAIT)"
+bad_wait "6s" "invalid wait: 6000 ms exceeds the maximum of $MAX_WAIT ms"
+bad_wait "" "invalid duration: empty value"
+bad_wait "soon" "invalid duration: expected decimal digits"
+bad_wait "-5" "invalid duration: negative value"
+bad_wait "2h" "invalid duration: unknown unit"
+bad_wait "1.5s" "invalid duration: fractions are not supported"
+t0=$(date +%s%N)
+expect_status "a bad wait answers at once" 400 "$url/?wait=9999999999999999999999"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+if [[ $ms -lt 1000 ]]; then pass "an overflowing wait is refused without waiting ($ms ms)"; else fail "an overflowing wait is refused without waiting" "$ms ms"; fi
+
+# Routing, methods, HEAD.
+expect_status "unknown path is 404" 404 "$url/nope"
+expect_status "/api/ (trailing slash) is 404" 404 "$url/api/"
+expect_status "POST / is 405" 405 -X POST "$url/"
+expect_header "405 on / allows GET" Allow 'GET' -X POST "$url/"
+expect_status "DELETE /data is 405" 405 -X DELETE "$url/data?size=1"
+expect_status "HEAD / is 200" 200 -I "$url/"
+raw=$(raw_head "/")
+expect_contains "raw HEAD / is 200" " 200 OK" "$raw"
+expect_eq "HEAD / sends no body" "" "$(printf %s "$raw" | tr -d '\r' | sed '1,/^$/d')"
+expect_status "the layer's /healthz is there" 200 "$url/healthz"
+
+sl_stop
+expect_eq "SIGTERM when idle: exit 0" 0 "$SL_EXIT"
+
+# ---- IPv6 peer ------------------------------------------------------------
+if ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then
+  SL_PORT=$(sl_free_port)
+  sl_start_nowait whoami --listen ::1 --port "$SL_PORT"
+  if sl_wait_ready "http://[::1]:$SL_PORT"; then
+    body=$(sl_curl -g "http://[::1]:$SL_PORT/")
+    expect_contains "an IPv6 peer shows as [::1]:port" "RemoteAddr: [::1]:" "$body"
+    sl_stop
+  else
+    fail "whoami listens on ::1" "see $SL_LOG"
+  fi
+else
+  echo "skip - no IPv6 on lo: IPv6 peer test not run"
+fi
+
+# ---- SIGTERM during ?wait=2s: the request completes, exit 0 ---------------
+sl_start whoami --listen 127.0.0.1 --shutdown-grace 10 || sl_finish
+sl_curl -o "$SL_TMP/drain.body" -w '%{http_code} %{time_total}' "$SL_URL/?wait=2s" >"$SL_TMP/drain.out" 2>&1 &
+cpid=$!
+sleep 0.5
+t0=$(date +%s%N)
+sl_stop "$SL_PID" TERM
+stop_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+wait "$cpid"
+out=$(cat "$SL_TMP/drain.out")
+expect_eq "SIGTERM during ?wait=2s: the request gets 200" 200 "${out% *}"
+expect_contains "SIGTERM during ?wait=2s: the answer is complete" "Protocol: HTTP/1.1" "$(cat "$SL_TMP/drain.body")"
+ms=$(ms_of "${out#* }")
+if [[ $ms -ge 2000 ]]; then pass "the drained request waited its full 2 s ($ms ms)"; else fail "the drained request waited its full 2 s" "$ms ms"; fi
+expect_eq "SIGTERM during ?wait=2s: exit 0" 0 "$SL_EXIT"
+if [[ $stop_ms -ge 1000 ]]; then pass "the process stayed until the request ended ($stop_ms ms)"; else fail "the process stayed until the request ended" "$stop_ms ms"; fi
+expect_contains "the log shows the drain" "draining" "$(cat "$SL_LOG")"
+
+# ---- a wait longer than the grace is cut so that the drain succeeds ------
+sl_start whoami --listen 127.0.0.1 --shutdown-grace 2 --max-wait 20000 || sl_finish
+sl_curl -D "$SL_TMP/cut.h" -o /dev/null -w '%{http_code} %{time_total}' "$SL_URL/?wait=15s" >"$SL_TMP/cut.out" 2>&1 &
+cpid=$!
+sleep 0.5
+sl_stop "$SL_PID" TERM
+wait "$cpid"
+out=$(cat "$SL_TMP/cut.out")
+expect_eq "wait beyond the grace: the request still gets 200" 200 "${out% *}"
+expect_contains "wait beyond the grace: the answer says it was cut" "X-Whoami-Wait-Cut: draining" "$(tr -d '\r' <"$SL_TMP/cut.h")"
+ms=$(ms_of "${out#* }")
+if [[ $ms -lt 2500 ]]; then pass "wait beyond the grace: answered within the grace ($ms ms)"; else fail "wait beyond the grace: answered within the grace" "$ms ms"; fi
+expect_eq "wait beyond the grace: exit 0, not a grace timeout" 0 "$SL_EXIT"
+
+sl_finish
