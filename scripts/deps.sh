@@ -15,7 +15,7 @@ set -euo pipefail
 
 declare -A PKGS=(
   [build]="gcc make pkg-config libc6-dev libmicrohttpd-dev libsqlite3-dev"
-  [static]="gcc make cmake musl-tools tcl dpkg-dev xz-utils ca-certificates"
+  [static]="gcc libc6-dev make cmake musl-tools tcl dpkg-dev xz-utils ca-certificates"
   [test]="libcmocka-dev curl jq sqlite3 python3 python3-yaml"
   [san]="gcc libcmocka-dev"
   [images]="docker.io mmdebstrap busybox-static musl dpkg-dev"
