@@ -13,7 +13,10 @@
 #   SL_DOCKERD_PIDFILE  [/run/slimline/dockerd.pid]
 #   SL_DOCKERD_LOG      [/var/log/slimline-dockerd.log]
 #   SL_DOCKERD_ARGS     extra dockerd arguments (a second engine for testing:
-#                       --data-root DIR --exec-root DIR --bridge=none ...)
+#                       --data-root DIR --exec-root DIR --iptables=false ...;
+#                       never --bridge=none beside a running engine: dockerd
+#                       then deletes the host's docker0 bridge, which the
+#                       other engine's containers need)
 #   SL_ENGINE_TIMEOUT   seconds to wait for the engine to answer or stop [60]
 #   DOCKER_HOST         when set to unix://PATH, dockerd listens there too
 # Exit status: 0 success, 1 failure (with the log tail), 2 usage.
