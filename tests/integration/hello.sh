@@ -140,12 +140,33 @@ expect_exit "busy port: exit 1" 1 "$H" --port "$p_env"
 expect_contains "busy port: message names the port" "cannot listen on 0.0.0.0 port $p_env" "$(cat "$SL_TMP/out")"
 sl_stop
 
+# ---- limits ----------------------------------------------------------------
+sl_start hello --max-conns 4 --max-conns-per-ip 1 --conn-timeout 1 --max-body 1000 || sl_finish
+exec 3<>"/dev/tcp/127.0.0.1/$SL_PORT"
+sleep 0.2
+expect_status "per-IP limit: a second connection is refused" 000 --max-time 2 "$SL_URL/healthz"
+exec 3>&-
+sleep 0.2
+expect_status "per-IP limit: served again once the first closes" 200 "$SL_URL/healthz"
+# An idle connection is closed by the server after --conn-timeout.
+t0=$(date +%s%N)
+(exec 3<>"/dev/tcp/127.0.0.1/$SL_PORT"; timeout 5 cat <&3 >/dev/null)
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+expect_eq "conn-timeout 1: idle connection closed after ~1 s" 1 "$(( ms >= 800 && ms < 4000 ))"
+# A chunked upload far beyond the limit is cut off without reading it all.
+head -c 3000000 /dev/zero >"$SL_TMP/flood"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H 'Transfer-Encoding: chunked' --data-binary @"$SL_TMP/flood" "$SL_URL/echo")
+expect_eq "chunked flood: never a 200" 1 "$(( code != 200 ))"
+expect_status "server healthy after the flood" 200 "$SL_URL/healthz"
+sl_stop
+expect_eq "exit 0 after the limit tests" 0 "$SL_EXIT"
+
 # ---- graceful shutdown -----------------------------------------------------
 # A slow upload (curl --limit-rate) is in flight when SIGTERM arrives: it
 # completes with 200, new connections are refused, the exit status is 0.
-head -c 60000 /dev/zero >"$SL_TMP/mid"
+head -c 80000 /dev/zero >"$SL_TMP/mid"
 sl_start hello --max-body 100000 --shutdown-grace 10 || sl_finish
-curl -s --max-time 20 --limit-rate 30k -o "$SL_TMP/slow" -w '%{http_code}' \
+curl -s --max-time 20 --limit-rate 20k -o "$SL_TMP/slow" -w '%{http_code}' \
   --data-binary @"$SL_TMP/mid" "$SL_URL/echo" >"$SL_TMP/slow.code" &
 cpid=$!
 sleep 0.7
@@ -156,7 +177,7 @@ expect_eq "draining: new connections refused" 000 "$code"
 kill -0 "$SL_PID" 2>/dev/null && pass "draining: still running for the in-flight upload" || fail "draining: still running for the in-flight upload"
 wait "$cpid"
 expect_eq "in-flight upload completed with 200" 200 "$(cat "$SL_TMP/slow.code")"
-expect_eq "in-flight upload fully received" "received 60000 bytes" "$(cat "$SL_TMP/slow")"
+expect_eq "in-flight upload fully received" "received 80000 bytes" "$(cat "$SL_TMP/slow")"
 sl_wait_exit "$SL_PID" 5 || fail "exited after the drain"
 expect_eq "exit status 0 after draining" 0 "$SL_EXIT"
 

@@ -44,7 +44,7 @@ static const struct svc_route table[] = {
 static int dispatch(const char *method, const char *path,
                     struct svc_response *resp) {
   struct svc_request req = {.method = method, .path = path};
-  char param[16];
+  static char param[16]; /* outlives the call: seen_param points here */
   calls = 0;
   seen_param = NULL;
   return svc_dispatch(table, N, &req, resp, param, sizeof param);
