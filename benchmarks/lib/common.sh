@@ -63,14 +63,14 @@ sample() {
 # shuffled WORD...: the words in random order, one per line.
 shuffled() { printf '%s\n' "$@" | shuf; }
 
-# plan_reps BUDGET_S MAX_REPS KEY:EST_S ...: prints "KEY REPS" lines, REPS
+# plan_reps BUDGET_S MAX_REPS KEY=EST_S ...: prints "KEY REPS" lines, REPS
 # in [1, MAX_REPS], chosen so the sum of REPS*EST fits BUDGET when it can:
 # the cheapest cells are served first (water filling), so cheap cells keep
 # MAX_REPS and only expensive ones are capped.
 plan_reps() {
   local budget=$1 max=$2
   shift 2
-  printf '%s\n' "$@" | tr ':' ' ' | sort -k2,2g | awk -v b="$budget" -v m="$max" '
+  printf '%s\n' "$@" | sed 's/=\([^=]*\)$/ \1/' | sort -k2,2g | awk -v b="$budget" -v m="$max" '
     { key[NR] = $1; est[NR] = ($2 > 0.001 ? $2 : 0.001) }
     END {
       left = b
@@ -117,7 +117,7 @@ trap 'say "interrupted"; run_cleanup; exit 130' INT TERM
 to_bps() {
   local r=${1,,}
   case "$r" in
-    0 | unlimited) echo 0 ;;
+    0 | unlimited | none) echo 0 ;;
     *gbit) awk -v x="${r%gbit}" 'BEGIN { printf "%.0f\n", x * 1e9 }' ;;
     *mbit) awk -v x="${r%mbit}" 'BEGIN { printf "%.0f\n", x * 1e6 }' ;;
     *kbit) awk -v x="${r%kbit}" 'BEGIN { printf "%.0f\n", x * 1e3 }' ;;
@@ -130,7 +130,7 @@ to_bps() {
 to_ms() {
   local t=${1,,}
   case "$t" in
-    0) echo 0 ;;
+    0 | none) echo 0 ;;
     *us) awk -v x="${t%us}" 'BEGIN { print x / 1000 }' ;;
     *ms) awk -v x="${t%ms}" 'BEGIN { print x + 0 }' ;;
     *s) awk -v x="${t%s}" 'BEGIN { print x * 1000 }' ;;

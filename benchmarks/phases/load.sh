@@ -70,7 +70,9 @@ load_one() {
   pid=$(E inspect -f '{{.State.Pid}}' "$CNAME")
   mf=$(mem_file "$pid") || mf=''
   sleep 1
-  idle=$([[ -n "$mf" ]] && mem_kib "$mf")
+  idle=''
+  [[ -z "$mf" ]] || idle=$(mem_kib "$mf") || idle=''
+
   v=$(wrk -t"$LOAD_THREADS" -c"$LOAD_CONNS" -d1s "http://127.0.0.1:$port$path" 2>&1 | awk '/^Requests\/sec:/ { print $2 }')
   if [[ -n "$v" ]]; then
     sample load "$subj" - "$rep" 1 rps "$v" req/s ok "warm-up 1 s; $detail"
@@ -84,7 +86,10 @@ load_one() {
     n=''
   fi
   wout=$(wrk -t"$LOAD_THREADS" -c"$LOAD_CONNS" -d"${LOAD_DURATION}s" --latency "http://127.0.0.1:$port$path" 2>&1)
-  [[ -z "$n" ]] || { kill "$n" 2>/dev/null; wait "$n" 2>/dev/null; }
+  if [[ -n "$n" ]]; then
+    kill "$n" 2>/dev/null
+    wait "$n" 2>/dev/null || true
+  fi
   echo "== $subj rep $rep" >>"$OUT/logs/wrk.log"
   echo "$wout" >>"$OUT/logs/wrk.log"
   rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$wout")

@@ -34,7 +34,7 @@ phase_pull() {
     for subj in "${IMAGES[@]}"; do
       for mode in cold warm; do
         [[ " $PHASES " == *" pull_$mode "* ]] || continue
-        plan+=("$mode/$prof/$subj:$(pull_est "$prof" "$subj")")
+        plan+=("$mode/$prof/$subj=$(pull_est "$prof" "$subj")")
       done
     done
   done

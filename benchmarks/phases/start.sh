@@ -69,7 +69,7 @@ phase_start_warm() {
   images_present
   # About 2 s per start and removal on this kind of machine: cap the reps
   # (for every image alike, so the interleaving stays intact) by the budget.
-  reps=$(plan_reps "$START_WARM_BUDGET" "$START_REPS" "all:$(awk -v n="$n" 'BEGIN { print 2 * n }')" | awk '{ print $2 }')
+  reps=$(plan_reps "$START_WARM_BUDGET" "$START_REPS" "all=$(awk -v n="$n" 'BEGIN { print 2 * n }')" | awk '{ print $2 }')
   ((reps >= START_REPS)) || detail="reps capped $reps/$START_REPS by budget"
   phase_begin start_warm $(((reps + 1) * n))
   for subj in $(shuffled "${STARTABLE[@]}"); do
@@ -89,7 +89,7 @@ phase_start_cold() {
   declare -A CAP=()
   ((${#STARTABLE[@]} > 0)) || return 0
   for subj in "${STARTABLE[@]}"; do
-    plan+=("$subj:$(awk -v x="$(pull_est "$COLD_PROFILE" "$subj")" 'BEGIN { print x + 1 }')")
+    plan+=("$subj=$(awk -v x="$(pull_est "$COLD_PROFILE" "$subj")" 'BEGIN { print x + 1 }')")
   done
   while read -r key r; do CAP[$key]=$r; total=$((total + r)); done < <(plan_reps "$START_BUDGET" "$START_REPS" "${plan[@]}")
   phase_begin start_cold "$total"
