@@ -69,9 +69,35 @@ log_tail() {
   fi
 }
 
+# A second dockerd started with --bridge=none deletes the host's docker0
+# on start-up (moby removeDefaultBridgeInterface), after which every
+# `docker run` and every RUN step of the running engine fails with "could
+# not find bridge docker0". Put the bridge back as the engine configured it.
+heal_bridge() {
+  local c name subnet gw mtu
+  c=$(client)
+  name=$("$c" network inspect bridge -f '{{index .Options "com.docker.network.bridge.name"}}' 2>/dev/null) || return 0
+  [[ -n "$name" ]] || return 0
+  ip link show "$name" >/dev/null 2>&1 && return 0
+  subnet=$("$c" network inspect bridge -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}')
+  gw=$("$c" network inspect bridge -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}')
+  mtu=$("$c" network inspect bridge -f '{{index .Options "com.docker.network.driver.mtu"}}')
+  [[ "$subnet" =~ ^([0-9]+\.[0-9]+\.[0-9]+)\.([0-9]+)/([0-9]+)$ ]] || {
+    say "warning: bridge $name missing and its subnet '$subnet' unknown; containers cannot start"
+    return 0
+  }
+  [[ -n "$gw" ]] || gw=${BASH_REMATCH[1]}.$((BASH_REMATCH[2] + 1))
+  say "warning: the engine's bridge $name was deleted (a dockerd started with --bridge=none?); recreating it as $gw/${BASH_REMATCH[3]}"
+  ip link add "$name" type bridge &&
+    ip link set "$name" mtu "${mtu:-1500}" &&
+    ip addr add "$gw/${BASH_REMATCH[3]}" dev "$name" &&
+    ip link set "$name" up || say "warning: cannot recreate bridge $name"
+}
+
 start_engine() {
   local verbose=$1 t0 pid i host_args=()
   if engine_answers; then
+    heal_bridge
     if [[ "$verbose" == 1 ]]; then
       if pid=$(our_pid); then
         say "engine already running (pid $pid, started by this script)"
