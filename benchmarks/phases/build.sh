@@ -14,7 +14,12 @@
 #   build_rebuild  right after a cold build of the same image: one comment
 #                  line appended to one source file of the service
 #                  (services/SERVICE/main.c, else its first .c file).
-# The build command per variant can be replaced with SL_BENCH_BUILD_CMD,
+# The build runs the copy's scripts/images.sh for one service and variant
+# (tag slb-build/SERVICE:VARIANT), so builder, arguments and layer cache are
+# those of `make images`; the timer includes that script's own overhead
+# (well under a second). With --build-cold full, or when the copy has no
+# scripts/images.sh, a plain docker build is used instead; it can be
+# replaced with SL_BENCH_BUILD_CMD,
 # a template with {context} {dockerfile_dir} {service} {variant} {tag}.
 
 build_cmd() {
@@ -62,7 +67,13 @@ build_edit_all() {
 build_sample() {
   local phase=$1 subj=$2 rep=$3 ctx=$4 svc=$5 var=$6 tag cmd res
   tag="slb-build/$svc:$var"
-  cmd=$(build_cmd "$ctx" "$svc" "$var" "$tag")
+  if [[ -f "$ctx/scripts/images.sh" && "$BUILD_COLD" != full && -z "${SL_BENCH_BUILD_CMD:-}" ]]; then
+    # The project's own build script in the copy: the same builder (BuildKit
+    # where available), arguments and cache as `make images`.
+    cmd="env IMAGE_PREFIX=slb-build SERVICES=$svc VARIANTS=$var ENGINE=$ENGINE SL_BUILD_DIR=$ctx/build REVISION=$BUILD_REVISION CREATED=$BUILD_CREATED bash $ctx/scripts/images.sh"
+  else
+    cmd=$(build_cmd "$ctx" "$svc" "$var" "$tag")
+  fi
   echo "== $phase $subj rep $rep: $cmd" >>"$OUT/logs/build.log"
   # shellcheck disable=SC2086 # the command line is a template on purpose
   if res=$("$TIMEIT" -- $cmd 2>>"$OUT/logs/build.log"); then
@@ -82,9 +93,14 @@ phase_build() {
     done
   done
   ((${#cells[@]} > 0)) || return 0
-  BUILD_DETAIL="cold=$BUILD_COLD; builder: $([[ "${DOCKER_BUILDKIT:-}" == 1 ]] && echo BuildKit || echo "engine default (legacy without buildx)")"
+  BUILD_DETAIL="cold=$BUILD_COLD; scripts/images.sh of the copy (its builder choice, BuildKit by default)"
+  [[ "$BUILD_COLD" != full ]] || BUILD_DETAIL="cold=full: docker build --no-cache, client's default builder"
   phase_begin build $((2 * BUILD_REPS * ${#cells[@]}))
   build_copy "$ctx"
+  mkdir -p "$ctx/build"
+  cp "$BUILD_DIR/bases.env" "$ctx/build/" 2>/dev/null
+  BUILD_REVISION=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+  BUILD_CREATED=$(TZ=UTC git -C "$ROOT" log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd 2>/dev/null || echo unknown)
   for ((rep = 0; rep < BUILD_REPS; rep++)); do
     for subj in $(shuffled "${cells[@]}"); do
       svc=${IMG_SERVICE[$subj]} var=${IMG_VARIANT[$subj]}
