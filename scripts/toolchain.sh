@@ -49,11 +49,14 @@ LIB_CFLAGS="-Os -ffunction-sections -fdata-sections"
 
 # SQLite compile-time options (https://sqlite.org/compile.html). Behaviour
 # stays that of Debian's shared libsqlite3 (the native build): no option
-# here changes SQL semantics, they only drop unused machinery.
+# here changes SQL semantics, they only drop unused machinery. TEMP_STORE=2
+# keeps temporary tables in memory, so a read-only root (scratch image, no
+# /tmp) is not needed for sorting or large queries; PRAGMA temp_store still
+# overrides it.
 SQLITE_DEFS="-DSQLITE_THREADSAFE=1 -DSQLITE_OMIT_LOAD_EXTENSION
   -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_OMIT_DEPRECATED
-  -DSQLITE_OMIT_SHARED_CACHE -DSQLITE_USE_ALLOCA -DHAVE_USLEEP=1
-  -DHAVE_FDATASYNC=1"
+  -DSQLITE_OMIT_SHARED_CACHE -DSQLITE_USE_ALLOCA -DSQLITE_TEMP_STORE=2
+  -DHAVE_USLEEP=1 -DHAVE_FDATASYNC=1"
 
 # --- arguments and tools ---------------------------------------------------
 [[ $# -eq 1 && -n "$1" ]] || { echo "usage: $me PREFIX" >&2; exit 2; }
@@ -168,53 +171,58 @@ sqlite_src=$(fetch "$SQLITE_PKG" "$SQLITE_VERSION" "$SQLITE_ORIG")
 cmocka_src=$(fetch "$CMOCKA_PKG" "$CMOCKA_VERSION" "$CMOCKA_ORIG")
 mkdir -p "$PREFIX/lib" "$PREFIX/include"
 
+# The build steps run at top level under errexit (no subshell whose status
+# is tested, which would switch errexit off); the ERR trap names the step.
+step=""
+trap 'die "failure while building $step (exit status $?)"' ERR
+
 # --- libmicrohttpd ---------------------------------------------------------
 # Lean: plain HTTP only (TLS terminates in front of the service), no auth,
 # no HTTP Upgrade; error messages kept (MHD_USE_ERROR_LOG explains
 # failures). The PostProcessor stays: it is small and carries Debian's
 # CVE-2023-27371 fix.
-say "libmicrohttpd: configure and build"
-(
-  cd "$mhd_src"
-  ./configure -q CC="$MUSL_CC" CFLAGS="$LIB_CFLAGS" \
-    --prefix="$PREFIX" --libdir="$PREFIX/lib" \
-    --disable-shared --enable-static --with-pic=no \
-    --disable-https --without-gnutls --disable-dauth --disable-bauth \
-    --disable-httpupgrade --disable-doc --disable-examples --disable-curl \
-    --disable-nls --enable-messages --with-threads=posix >/dev/null
-  make -s -j"$JOBS" -C src/microhttpd >/dev/null
-  make -s -C src/microhttpd install >/dev/null
-  make -s -C src/include install >/dev/null
-) || die "libmicrohttpd build failed (run with TMPDIR=<dir> and see above)"
+step="libmicrohttpd $MHD_VERSION"
+say "$step: configure and build"
+cd "$mhd_src"
+./configure -q CC="$MUSL_CC" CFLAGS="$LIB_CFLAGS" \
+  --prefix="$PREFIX" --libdir="$PREFIX/lib" \
+  --disable-shared --enable-static --with-pic=no \
+  --disable-https --without-gnutls --disable-dauth --disable-bauth \
+  --disable-httpupgrade --disable-doc --disable-examples --disable-curl \
+  --disable-nls --enable-messages --with-threads=posix >/dev/null
+make -s -j"$JOBS" -C src/microhttpd >/dev/null
+make -s -C src/microhttpd install >/dev/null
+make -s -C src/include install >/dev/null
 rm -f "$PREFIX/lib/libmicrohttpd.la"
 
 # --- SQLite ----------------------------------------------------------------
 # Debian ships SQLite's full source tree; the single-file amalgamation is
 # generated with the host compiler and tclsh, then compiled with musl-gcc.
-say "sqlite: generate the amalgamation (tclsh) and compile it"
-(
-  cd "$sqlite_src"
-  mkdir -p bld && cd bld
-  ../configure -q --disable-shared --disable-tcl >/dev/null
-  make -s sqlite3.c >/dev/null
-  # shellcheck disable=SC2086  # word splitting of the flag lists is wanted
-  "$MUSL_CC" $LIB_CFLAGS $SQLITE_DEFS -c sqlite3.c -o sqlite3.o
-  ar rcs "$PREFIX/lib/libsqlite3.a" sqlite3.o
-  install -m 0644 sqlite3.h sqlite3ext.h "$PREFIX/include/"
-) || die "sqlite build failed"
+step="sqlite3 $SQLITE_VERSION"
+say "$step: generate the amalgamation (tclsh) and compile it"
+mkdir -p "$sqlite_src/bld"
+cd "$sqlite_src/bld"
+../configure -q --disable-shared --disable-tcl >/dev/null
+make -s sqlite3.c >/dev/null
+# shellcheck disable=SC2086  # word splitting of the flag lists is wanted
+"$MUSL_CC" $LIB_CFLAGS $SQLITE_DEFS -c sqlite3.c -o sqlite3.o
+rm -f "$PREFIX/lib/libsqlite3.a"
+ar rcs "$PREFIX/lib/libsqlite3.a" sqlite3.o
+install -m 0644 sqlite3.h sqlite3ext.h "$PREFIX/include/"
 
 # --- cmocka ----------------------------------------------------------------
-say "cmocka: build the static library (unit tests only)"
-(
-  cd "$cmocka_src"
-  cmake -S . -B bld -DCMAKE_C_COMPILER="$MUSL_CC" -DCMAKE_BUILD_TYPE=MinSizeRel \
-    -DCMAKE_INSTALL_PREFIX="$PREFIX" -DCMAKE_INSTALL_LIBDIR=lib \
-    -DWITH_STATIC_LIB=ON -DWITH_EXAMPLES=OFF -DUNIT_TESTING=OFF \
-    -DPICKY_DEVELOPER=OFF >/dev/null
-  cmake --build bld -j "$JOBS" >/dev/null
-  install -m 0644 bld/src/libcmocka-static.a "$PREFIX/lib/libcmocka.a"
-  install -m 0644 include/cmocka.h "$PREFIX/include/"
-) || die "cmocka build failed"
+step="cmocka $CMOCKA_VERSION"
+say "$step: build the static library (unit tests only)"
+cd "$cmocka_src"
+cmake -S . -B bld -DCMAKE_C_COMPILER="$MUSL_CC" -DCMAKE_BUILD_TYPE=MinSizeRel \
+  -DCMAKE_INSTALL_PREFIX="$PREFIX" -DCMAKE_INSTALL_LIBDIR=lib \
+  -DWITH_STATIC_LIB=ON -DWITH_EXAMPLES=OFF -DUNIT_TESTING=OFF \
+  -DPICKY_DEVELOPER=OFF >/dev/null
+cmake --build bld -j "$JOBS" >/dev/null
+install -m 0644 bld/src/libcmocka-static.a "$PREFIX/lib/libcmocka.a"
+install -m 0644 include/cmocka.h "$PREFIX/include/"
+cd /
+trap - ERR
 
 # --- check and stamp -------------------------------------------------------
 for f in lib/libmicrohttpd.a lib/libsqlite3.a lib/libcmocka.a \
