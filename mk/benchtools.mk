@@ -1,0 +1,96 @@
+# benchtools: the C side of the benchmark harness.
+#   make benchtools        build/bench/bin/{linkemu,manifest-size,benchreport,k8s-phases}
+#   make check-benchtools  cmocka unit tests + link emulator integration test
+# Native glibc build, independent of STATIC; with SANITIZE=1 the tools go to
+# build/bench-san/ (ASan + UBSan) so instrumented objects never mix.
+# Needs libjansson-dev and libcmocka-dev (scripts/deps.sh bench).
+
+ifeq ($(SANITIZE),1)
+BENCH_OUT := $(BUILD)/bench-san
+else
+BENCH_OUT := $(BUILD)/bench
+endif
+BENCH_BIN := $(BENCH_OUT)/bin
+BENCH_OBJ := $(BENCH_OUT)/obj
+BENCH_TESTBIN := $(BENCH_OUT)/tests
+
+BENCH_CFLAGS := $(SL_CPPFLAGS) $(SL_WARN) $(SL_SAN) -Ibenchmarks/linkemu -Ibenchmarks/analysis -Ibenchmarks/k8s
+BENCH_LDLIBS := $(SL_SAN) -lm
+BENCH_JANSSON := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+BENCH_CMOCKA := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+LINKEMU_SRCS := benchmarks/linkemu/le.c benchmarks/linkemu/relay.c \
+  benchmarks/linkemu/selftest.c benchmarks/linkemu/main.c
+ANALYSIS_LIB := benchmarks/analysis/stats.c benchmarks/analysis/csv.c \
+  benchmarks/analysis/manifest.c benchmarks/analysis/model.c \
+  benchmarks/analysis/samples.c benchmarks/analysis/report.c \
+  benchmarks/analysis/charts.c
+MANIFEST_SRCS := benchmarks/analysis/manifest.c benchmarks/analysis/manifest_main.c
+BENCHREPORT_SRCS := $(ANALYSIS_LIB) benchmarks/analysis/benchreport.c
+K8S_SRCS := benchmarks/k8s/k8s.c benchmarks/analysis/csv.c benchmarks/k8s/main.c
+
+bench_objs = $(patsubst %.c,$(BENCH_OBJ)/%.o,$(1))
+
+BENCH_TOOLS := $(BENCH_BIN)/linkemu $(BENCH_BIN)/manifest-size \
+  $(BENCH_BIN)/benchreport $(BENCH_BIN)/k8s-phases
+
+# Unit tests: name -> sources (test file + modules under test).
+BENCH_UNIT := le stats csv manifest model k8s report
+bench_le_SRCS := tests/unit/test_bench_le.c benchmarks/linkemu/le.c
+bench_stats_SRCS := tests/unit/test_bench_stats.c benchmarks/analysis/stats.c
+bench_csv_SRCS := tests/unit/test_bench_csv.c benchmarks/analysis/csv.c
+bench_manifest_SRCS := tests/unit/test_bench_manifest.c benchmarks/analysis/manifest.c benchmarks/analysis/csv.c
+bench_model_SRCS := tests/unit/test_bench_model.c benchmarks/analysis/model.c
+bench_k8s_SRCS := tests/unit/test_bench_k8s.c benchmarks/k8s/k8s.c benchmarks/analysis/csv.c
+bench_report_SRCS := tests/unit/test_bench_report.c $(ANALYSIS_LIB)
+
+BENCH_TESTS := $(addprefix $(BENCH_TESTBIN)/test_bench_,$(BENCH_UNIT))
+
+.PHONY: benchtools check-benchtools check-benchtools-unit check-benchtools-integration
+benchtools: $(BENCH_TOOLS)
+
+$(BENCH_OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $<')
+	$(Q)$(CC) $(BENCH_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BENCH_BIN)/linkemu: $(call bench_objs,$(LINKEMU_SRCS))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  LD      $@')
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(BENCH_LDLIBS)
+
+$(BENCH_BIN)/manifest-size: $(call bench_objs,$(MANIFEST_SRCS))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  LD      $@')
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(BENCH_JANSSON) $(BENCH_LDLIBS)
+
+$(BENCH_BIN)/benchreport: $(call bench_objs,$(BENCHREPORT_SRCS))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  LD      $@')
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(BENCH_JANSSON) $(BENCH_LDLIBS)
+
+$(BENCH_BIN)/k8s-phases: $(call bench_objs,$(K8S_SRCS))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  LD      $@')
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(BENCH_JANSSON) $(BENCH_LDLIBS)
+
+define BENCH_TEST_RULE
+$(BENCH_TESTBIN)/test_bench_$(1): $$(call bench_objs,$$(bench_$(1)_SRCS))
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo '  LD      $$@')
+	$$(Q)$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(BENCH_CMOCKA) $$(BENCH_JANSSON) $$(BENCH_LDLIBS)
+endef
+$(foreach t,$(BENCH_UNIT),$(eval $(call BENCH_TEST_RULE,$(t))))
+
+check-benchtools-unit: $(BENCH_TESTS)
+	$(Q)fail=0; for t in $(BENCH_TESTS); do \
+	  BENCH_FIXTURES=tests/fixtures $$t || fail=1; done; exit $$fail
+
+check-benchtools-integration: $(BENCH_BIN)/linkemu
+	$(Q)LINKEMU=$(BENCH_BIN)/linkemu bash tests/integration/linkemu.sh
+
+check-benchtools: check-benchtools-unit check-benchtools-integration
+
+CHECK_TARGETS += check-benchtools
+
+-include $(shell find $(BENCH_OBJ) -name '*.d' 2>/dev/null)
