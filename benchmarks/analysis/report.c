@@ -768,6 +768,52 @@ static void write_image_tables(const struct report *r, FILE *f, const char *serv
     fprintf(f, "\n");
 }
 
+static int has_phase_prefix(const struct report *r, const char *prefix)
+{
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (strncmp(r->groups[i].phase, prefix, strlen(prefix)) == 0)
+            return 1;
+    return 0;
+}
+
+/* Pod start-up on Kubernetes (benchmarks/k8s): seconds after the pod's
+ * creationTimestamp, 1 s resolution except the kubelet's pull duration. */
+static void write_k8s(const struct report *r, FILE *f)
+{
+    if (!has_phase_prefix(r, "k8s_"))
+        return;
+    fprintf(f, "## Kubernetes pod start-up\n\nSeconds after the pod's creation, median [p95]; "
+               "Kubernetes records these times with 1 s resolution, except the kubelet's own pull "
+               "duration. Scale-out: Deployment 0 → N replicas, time until all are Ready.\n\n"
+               "| image | cold: scheduled | cold: kubelet pull | cold: started | cold: ready "
+               "| warm: started | warm: ready | scale: all ready | scale: wall |\n"
+               "|---|---|---|---|---|---|---|---|---|\n");
+    static const struct {
+        const char *phase, *metric;
+    } cols[] = {
+        {"k8s_cold", "scheduled_s"}, {"k8s_cold", "pull_reported_s"}, {"k8s_cold", "started_s"},
+        {"k8s_cold", "ready_s"},     {"k8s_warm", "started_s"},       {"k8s_warm", "ready_s"},
+        {"k8s_scale", "all_ready_s"}, {"k8s_scale", "wall_s"},
+    };
+    char lb[96], cell[64];
+    for (size_t i = 0; i < r->nimages; i++) {
+        const struct report_image *im = &r->images[i];
+        int any = 0;
+        for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++)
+            any |= report_find(r, cols[k].phase, im->service, im->variant, "-", cols[k].metric) != NULL;
+        if (!any)
+            continue;
+        fprintf(f, "| %s |", label(r, im, lb, sizeof lb));
+        for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+            cell_med_p95(report_find(r, cols[k].phase, im->service, im->variant, "-", cols[k].metric),
+                         1, 3, cell, sizeof cell);
+            fprintf(f, " %s |", cell);
+        }
+        fprintf(f, "\n");
+    }
+    fprintf(f, "\n");
+}
+
 const char *report_verdict_name(enum report_verdict v)
 {
     switch (v) {
@@ -816,6 +862,8 @@ int report_write_md(const struct report *r, FILE *f)
     fprintf(f, "## Runtime floor and empty image\n\nThe runtime floor is the smallest static "
                "responder on scratch; the empty image is the protocol's floor for pulls.\n\n");
     write_image_tables(r, f, NULL);
+
+    write_k8s(r, f);
 
     fprintf(f, "## Pull-time model\n\npredicted = round trips × RTT + wire bytes / rate + fixed "
                "cost (the loopback cold pull of the same image); %u concurrent layer downloads "
