@@ -45,7 +45,7 @@ bench: bench-prepare
 bench-quick: bench-prepare
 	$(Q)bash benchmarks/bench.sh --quick $(SLB_OPTS)
 
-check-bench: $(SLB_TOOLS) benchtools
-	$(Q)bash tests/integration/bench_quick.sh
+check-bench: $(SLB_TOOLS) benchtools images
+	$(Q)SL_BENCH_QUICK=1 IMAGE_PREFIX='$(IMAGE_PREFIX)' bash tests/integration/bench_quick.sh
 
 CHECK_TARGETS += check-bench
