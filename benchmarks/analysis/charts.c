@@ -33,6 +33,10 @@ static FILE *open_in(const char *dir, const char *name, char *err, size_t errlen
     return f;
 }
 
+#define NO_DATA_PLOT                                                                      \
+    "set label 'no data in this run' at graph 0.5,0.5 center\nunset logscale y\n"            \
+    "set xrange [0:1]\nset yrange [0:1]\nunset xtics\nplot 2 notitle"
+
 static int close_checked(FILE *f, const char *dir, const char *name, char *err, size_t errlen)
 {
     if (ferror(f) || fclose(f) != 0) {
@@ -81,9 +85,11 @@ int charts_write(const struct report *r, const char *dir, char *err, size_t errl
                "set xtics rotate by -40 left\nset bmargin 7\nset yrange [100:*]\n"
                "set xrange [-0.6:%zu]\n",
             nsize ? nsize - 1 + 0 : 1);
-    emit_outputs(g, "size", "plot 'size.dat' using 0:2:xtic(1) with boxes lc rgb '#3b6ea8', "
-                            "'' using 0:2:(sprintf('%.0f KiB', $2/1024)) with labels offset 0,0.8 "
-                            "font ',8'");
+    emit_outputs(g, "size",
+                 nsize ? "plot 'size.dat' using 0:2:xtic(1) with boxes lc rgb '#3b6ea8', "
+                         "'' using 0:2:(sprintf('%.0f KiB', $2/1024)) with labels offset 0,0.8 "
+                         "font ',8'"
+                       : NO_DATA_PLOT);
     if (close_checked(g, dir, "size.gp", err, errlen) < 0)
         return -1;
 
@@ -94,6 +100,7 @@ int charts_write(const struct report *r, const char *dir, char *err, size_t errl
     for (size_t k = 0; k < r->nprofiles_seen; k++)
         fprintf(d, "\t%s", r->profiles_seen[k]);
     fprintf(d, "\n");
+    size_t npull = 0;
     for (size_t i = 0; i < r->nimages; i++) {
         const struct report_image *im = &r->images[i];
         int any = 0;
@@ -102,6 +109,7 @@ int charts_write(const struct report *r, const char *dir, char *err, size_t errl
                                  "seconds") >= 0;
         if (!any)
             continue;
+        npull++;
         fprintf(d, "\"%s\"", short_label(im, lb, sizeof lb));
         for (size_t k = 0; k < r->nprofiles_seen; k++) {
             double v = report_median(r, "pull_cold", im->service, im->variant,
@@ -128,7 +136,7 @@ int charts_write(const struct report *r, const char *dir, char *err, size_t errl
         snprintf(plot, sizeof plot,
                  "plot for [i=2:%zu] 'pull.dat' using i:xtic(1) title columnheader(i)",
                  r->nprofiles_seen + 1);
-        emit_outputs(g, "pull", r->nprofiles_seen ? plot : "set label 'no pull data' at 0,0\nplot 1/0 notitle");
+        emit_outputs(g, "pull", npull ? plot : NO_DATA_PLOT);
     }
     if (close_checked(g, dir, "pull.gp", err, errlen) < 0)
         return -1;
@@ -137,6 +145,7 @@ int charts_write(const struct report *r, const char *dir, char *err, size_t errl
     if ((d = open_in(dir, "start.dat", err, errlen)) == NULL)
         return -1;
     int any_cold = 0;
+    size_t nstart = 0;
     fprintf(d, "# image\twarm_median_ms\twarm_p95\twarm_min\twarm_max\tcold_median_ms\tcold_p95"
                "\tcold_min\tcold_max\n");
     for (size_t i = 0; i < r->nimages; i++) {
@@ -147,6 +156,7 @@ int charts_write(const struct report *r, const char *dir, char *err, size_t errl
             report_find(r, "start_cold", im->service, im->variant, "-", "seconds");
         int hw = w != NULL && w->has_stats, hc = c != NULL && c->has_stats;
         any_cold |= hc;
+        nstart += hw || hc;
         if (!hw && !hc)
             continue;
         fprintf(d, "\"%s\"", short_label(im, lb, sizeof lb));
@@ -169,7 +179,8 @@ int charts_write(const struct report *r, const char *dir, char *err, size_t errl
                "set ylabel 'ms'\nset grid ytics\nset key top left\nset logscale y\n"
                "set xtics rotate by -40 left\nset bmargin 7\nset offsets 0.5,0.5,0,0\n");
     emit_outputs(g, "start",
-                 any_cold
+                 nstart == 0 ? NO_DATA_PLOT
+                 : any_cold
                      ? "plot 'start.dat' using ($0-0.12):2:4:5:xtic(1) with yerrorbars pt 7 lc rgb "
                        "'#3b6ea8' title 'warm (median, min..max)', "
                        "'' using ($0-0.12):3 with points pt 2 lc rgb '#3b6ea8' title 'warm p95', "

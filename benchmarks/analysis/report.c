@@ -239,7 +239,7 @@ static int compute_targets(struct report *r)
         t->unit = "B";
         t->measured = v;
         if (v < 0) {
-            snprintf(t->line, sizeof t->line, "`%s:scratch` compressed size ≤ %.0f KiB: not measured",
+            snprintf(t->line, sizeof t->line, "`%s:scratch` compressed size ≤ %.0f KiB: —",
                      sizes[i].service, sizes[i].kib);
             t->verdict = REPORT_NOT_MEASURED;
         } else {
@@ -265,7 +265,7 @@ static int compute_targets(struct report *r)
             t->verdict = REPORT_NOT_MEASURED;
             snprintf(t->line, sizeof t->line,
                      "`hello:scratch` cold pull on `cloud` ≤ 1.2 × the pull of the empty scratch "
-                     "image: not measured (%s)",
+                     "image: — (%s)",
                      h < 0 ? "no hello:scratch cold pull on cloud" : "no empty-image pull on cloud");
         } else {
             t->verdict = h <= t->limit ? REPORT_PASS : REPORT_SHORT;
@@ -290,7 +290,7 @@ static int compute_targets(struct report *r)
         if (h < 0 || fv < 0) {
             t->verdict = REPORT_NOT_MEASURED;
             snprintf(t->line, sizeof t->line,
-                     "`hello:scratch` start-to-ready ≤ 1.1 × the runtime floor: not measured (%s)",
+                     "`hello:scratch` start-to-ready ≤ 1.1 × the runtime floor: — (%s)",
                      h < 0 ? "no hello:scratch warm start" : "no runtime floor warm start");
         } else {
             t->verdict = h <= t->limit ? REPORT_PASS : REPORT_SHORT;
@@ -302,6 +302,7 @@ static int compute_targets(struct report *r)
     }
 
     /* Static musl variants vs naive, per service (services only). */
+    size_t nstatic = 0;
     for (size_t i = 0; i < r->nimages; i++) {
         const struct report_image *im = &r->images[i];
         if (!str_eq(im->kind, "service") || str_eq(im->variant, "naive"))
@@ -310,6 +311,7 @@ static int compute_targets(struct report *r)
             continue;
         if ((t = target_new(r)) == NULL)
             return -1;
+        nstatic++;
         snprintf(t->id, sizeof t->id, "%s_%s_rps_vs_naive", im->service, im->variant);
         t->unit = "req/s";
         double v = report_median(r, "load", im->service, im->variant, "-", "rps");
@@ -319,7 +321,7 @@ static int compute_targets(struct report *r)
         if (v < 0 || nv < 0) {
             t->verdict = REPORT_NOT_MEASURED;
             snprintf(t->line, sizeof t->line,
-                     "`%s:%s` (static musl) ≥ 0.9 × req/s of `%s:naive`: not measured",
+                     "`%s:%s` (static musl) ≥ 0.9 × req/s of `%s:naive`: —",
                      im->service, im->variant, im->service);
         } else {
             t->verdict = v >= t->limit ? REPORT_PASS : REPORT_SHORT;
@@ -328,6 +330,17 @@ static int compute_targets(struct report *r)
                      "req/s (%.2f ×)",
                      im->service, im->variant, im->service, v, nv, v / nv);
         }
+    }
+    if (nstatic == 0) {
+        if ((t = target_new(r)) == NULL)
+            return -1;
+        snprintf(t->id, sizeof t->id, "static_rps_vs_naive");
+        t->unit = "req/s";
+        t->measured = t->limit = -1;
+        t->verdict = REPORT_NOT_MEASURED;
+        snprintf(t->line, sizeof t->line,
+                 "static musl variants (alpine, scratch) ≥ 0.9 × req/s of naive: — (no static "
+                 "variant in this run)");
     }
     return 0;
 }
