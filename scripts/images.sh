@@ -143,4 +143,8 @@ for s in "${services[@]}"; do
 done
 mv "$tsv.tmp" "$tsv"
 say "all ${#services[@]}x${#variants[@]} images built with $builder in $(secs "$t_all") s (times: $tsv)"
-"$engine" image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep "^$prefix/" | sort >&2 || true
+for s in "${services[@]}"; do
+  for v in "${variants[@]}"; do
+    "$engine" image ls --format '{{.Repository}}:{{.Tag}}\t{{.ID}}\t{{.Size}}' "$prefix/$s:$v" >&2
+  done
+done

@@ -58,7 +58,7 @@ worker() {
   if [[ "$user" =~ ^[0-9]+(:[0-9]+)?$ && ${user%%:*} != 0 ]]; then
     echo "PASS $d: runs as numeric non-root user $user"
   else
-    echo "FAIL $d: user '${user:-<none>, root>}' is not a numeric non-root uid"
+    echo "FAIL $d: user '${user:-<none> (root)}' is not a numeric non-root uid"
   fi
 
   c=$RUN_ID-export-${img//[\/:]/-}
