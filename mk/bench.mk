@@ -40,10 +40,10 @@ bench-prepare:
 	$(Q)$(MAKE) --no-print-directory bases images benchtools bench-tools
 
 bench: bench-prepare
-	$(Q)bash benchmarks/bench.sh $(SLB_OPTS)
+	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' bash benchmarks/bench.sh $(SLB_OPTS)
 
 bench-quick: bench-prepare
-	$(Q)bash benchmarks/bench.sh --quick $(SLB_OPTS)
+	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' bash benchmarks/bench.sh --quick $(SLB_OPTS)
 
 check-bench: $(SLB_TOOLS) benchtools images
 	$(Q)SL_BENCH_QUICK=1 IMAGE_PREFIX='$(IMAGE_PREFIX)' bash tests/integration/bench_quick.sh

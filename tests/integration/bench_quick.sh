@@ -25,6 +25,7 @@ pass=0 fail=0
 ok() { echo "ok   $*"; pass=$((pass + 1)); }
 bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+jqe() { jq -e "$@" >/dev/null 2>&1; }
 
 tmp=$(mktemp -d /tmp/slimline-bench-quick.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -42,11 +43,11 @@ else
 fi
 
 check "env.json is JSON with kernel, engine, storage driver, git revision" \
-  jq -e '.kernel != "" and .engine.server_version != "" and .engine.storage_driver != "" and (.git.revision | length) >= 7 and (.images | length) > 0' "$out/env.json" >/dev/null
+  jqe '.kernel != "" and .engine.server_version != "" and .engine.storage_driver != "" and (.git.revision | length) >= 7 and (.images | length) > 0' "$out/env.json"
 check "samples.csv has the FORMAT.md header" \
   test "$(head -n1 "$out/samples.csv" 2>/dev/null)" = "phase,subject,service,variant,kind,profile,rep,warmup,metric,value,unit,status,detail"
 check "every samples.csv row has 13 fields" \
-  awk -v FPAT='([^,]*)|("([^"]|"")*")' 'NR > 1 && NF != 13 { bad = 1 } END { exit bad }' "$out/samples.csv"
+  bash -c "sed -E 's/\"([^\"]|\"\")*\"/Q/g' '$out/samples.csv' | awk -F, 'NF != 13 { bad = 1 } END { exit bad }'"
 for p in "${phases[@]}"; do
   check "phase $p has ok, non-warm-up samples" \
     grep -qE "^$p,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,0,[^,]*,[^,]+,[^,]*,ok," "$out/samples.csv"
@@ -66,7 +67,7 @@ for v in naive alpine scratch; do
   fi
 done
 check "profiles.csv lists loopback" grep -q '^loopback,0,0$' "$out/profiles.csv"
-check "summary.json is JSON" jq -e . "$out/summary.json" >/dev/null
+check "summary.json is JSON" jqe . "$out/summary.json"
 check "report.md is not empty" test -s "$out/report.md"
 
 # Nothing left behind: the registry port from env.json answers no more, no
