@@ -73,5 +73,5 @@ check-soak:
 	$(Q)$(MAKE) --no-print-directory $(SOAK_IMAGE_TARGETS)
 	@IMAGE_PREFIX=$(or $(IMAGE_PREFIX),slimline) bash tests/soak/soak.sh
 
-CHECK_TARGETS += check-lint check-hostile check-fuzz check-leaks
+CHECK_TARGETS += check-lint check-hostile check-fuzz check-leaks check-soak
 CLEAN_DIRS += $(FUZZ_DIR)

@@ -17,6 +17,10 @@
 #    Then every acknowledged note must be there intact, no note partial, and
 #    `PRAGMA integrity_check` on a copy of the database files (docker cp,
 #    taken right after a final SIGKILL) must say ok.
+# Containers run with --network host and listen on 127.0.0.1 on a port this
+# script picks: no docker-proxy or NAT between wrk and the service (a stale
+# NAT rule of another container on a published port once sent this test's
+# requests elsewhere), and the port survives restarts.
 # Containers and volumes are named h6soak-*-<pid> and removed at the end.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -45,7 +49,7 @@ for tool in wrk python3 sqlite3 curl; do
 done
 $DOCKER info >/dev/null 2>&1 || { ko "no Docker engine answers (make engine)"; finish; }
 
-host_port() { $DOCKER port "$1" 8080/tcp | sed -n 's/^127\.0\.0\.1:\([0-9]*\)$/\1/p' | head -n 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_ready() { # wait_ready PORT
   for _ in $(seq 100); do
     curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$1/readyz" 2>/dev/null && return 0
@@ -70,11 +74,12 @@ for svc in hello whoami notes; do
   if ! $DOCKER image inspect "$img" >/dev/null 2>&1; then ko "image $img missing (make images)"; continue; fi
   name=$TAG-$svc
   vol=(); [[ $svc == notes ]] && vol=(-v "$TAG-data:/data")
+  port=$(free_port)
   if ! $DOCKER run -d --name "$name" --memory 64m --memory-swap 64m --pids-limit 64 \
-      -p 127.0.0.1::8080 "${vol[@]}" "$img" --max-conns=40 --max-conns-per-ip=40 >/dev/null; then
+      --network host "${vol[@]}" "$img" --listen=127.0.0.1 --port="$port" \
+      --max-conns=40 --max-conns-per-ip=40 >/dev/null; then
     ko "$svc: docker run failed"; continue
   fi
-  port=$(host_port "$name")
   if ! wait_ready "$port"; then ko "$svc: not ready"; $DOCKER logs "$name" 2>&1 | tail -5; continue; fi
   path=/
   if [[ $svc == notes ]]; then
@@ -113,13 +118,15 @@ img=$PREFIX/notes:scratch
 if ! $DOCKER image inspect "$img" >/dev/null 2>&1; then ko "image $img missing (make images)"; finish; fi
 name=$TAG-crash
 $DOCKER volume create "$TAG-data" >/dev/null
-if ! $DOCKER run -d --name "$name" --memory 64m --pids-limit 64 -p 127.0.0.1::8080 \
-    -v "$TAG-data:/data" "$img" >/dev/null; then ko "crash: docker run failed"; finish; fi
+port=$(free_port)
+if ! $DOCKER run -d --name "$name" --memory 64m --pids-limit 64 --network host \
+    -v "$TAG-data:/data" "$img" --listen=127.0.0.1 --port="$port" >/dev/null; then
+  ko "crash: docker run failed"; finish
+fi
 acks=$TMP/acks
 : >"$acks"
 crash_ok=1
 for r in $(seq "$ROUNDS"); do
-  port=$(host_port "$name")
   if ! wait_ready "$port"; then ko "crash round $r: notes not ready after restart"; $DOCKER logs "$name" 2>&1 | tail -5; crash_ok=0; break; fi
   python3 tests/soak/writer.py "$port" "$acks" "$r" &
   wpid=$!
@@ -141,7 +148,6 @@ echo "     crash: $ROUNDS SIGKILLs, $(wc -l <"$acks") acknowledged writes; files
 check_int() { [[ $integrity == ok ]]; }
 if check_int; then ok "crash: integrity_check ok on the files left by SIGKILL"; else ko "crash: integrity_check: $integrity"; fi
 $DOCKER start "$name" >/dev/null
-port=$(host_port "$name")
 if [[ $crash_ok -eq 1 ]] && wait_ready "$port"; then
   if out=$(cd tests/soak && python3 verify.py "$port" "$acks"); then ok "crash: $out"
   else ko "crash: $out"; fi
