@@ -50,5 +50,17 @@ for f in "$tmp"/*.yaml; do
   else ko "mutant $(basename "$f") not flagged as $rule (rc $rc): $out"; fi
 done
 
+# The documented fallback for clusters before 1.30 must pass the linter.
+"$PY" - deploy/k8s/hello.yaml "$tmp/fallback.yaml" <<'PYEOF'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+c = next(d for d in docs if d["kind"] == "Deployment")["spec"]["template"]["spec"]["containers"][0]
+c.pop("lifecycle")
+c["args"].append("--drain-delay=5")
+yaml.safe_dump_all(docs, open(sys.argv[2], "w"))
+PYEOF
+if out=$("$PY" tests/lint/k8s_lint.py "$tmp/fallback.yaml"); then ok "fallback (no preStop, --drain-delay=5) accepted"
+else ko "fallback form rejected: $out"; fi
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

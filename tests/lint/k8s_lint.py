@@ -24,7 +24,9 @@ slimline rules:
   resources           cpu and memory requests, memory limit
   image-tag           image pinned by a tag other than latest, or a digest
   rollout             RollingUpdate with maxUnavailable 0
-  prestop             a preStop hook that needs no shell (sleep or httpGet)
+  prestop             a preStop hook that needs no shell (sleep or httpGet),
+                      or the service's own --drain-delay=N > 0 (clusters
+                      before 1.30); never an exec hook (no shell in scratch)
   grace               terminationGracePeriodSeconds > preStop sleep + --shutdown-grace
   service             every Deployment has a Service selecting its pods
 """
@@ -118,12 +120,16 @@ def check_deployment(doc, bad):
             bad("probes", f"{name}: liveness /healthz and readiness /readyz (httpGet) required")
         pre = ((c.get("lifecycle") or {}).get("preStop")) or {}
         sleep = 0
+        delay = arg_value(c.get("args"), "--drain-delay")
+        delay = int(delay) if delay is not None and delay.isdigit() else 0
         if "sleep" in pre:
             sleep = int((pre["sleep"] or {}).get("seconds") or 0)
-        elif "httpGet" not in pre:
-            bad("prestop", f"{name}: preStop needs a sleep or httpGet action (no shell in scratch)")
-        if sleep <= 0 and "httpGet" not in pre:
-            bad("prestop", f"{name}: preStop sleep must be > 0 s")
+            if sleep <= 0:
+                bad("prestop", f"{name}: preStop sleep must be > 0 s")
+        elif "exec" in pre:
+            bad("prestop", f"{name}: preStop exec needs a shell or binary the scratch image lacks")
+        elif "httpGet" not in pre and delay <= 0:
+            bad("prestop", f"{name}: needs a preStop sleep/httpGet hook or --drain-delay=N (N > 0)")
         grace_arg = arg_value(c.get("args"), "--shutdown-grace")
         if grace_arg is None or not grace_arg.isdigit():
             bad("grace", f"{name}: --shutdown-grace=N must be set explicitly in args")

@@ -58,6 +58,8 @@ MUTANTS = [
     ("rollout", lambda d: dep(d)["spec"]["strategy"]["rollingUpdate"].update(maxUnavailable=1)),
     ("rollout", lambda d: dep(d)["spec"].update(strategy={"type": "Recreate"})),
     ("prestop", lambda d: ctr(d)["lifecycle"].pop("preStop")),
+    ("prestop", lambda d: ctr(d)["lifecycle"].update(
+        preStop={"exec": {"command": ["sh", "-c", "sleep 5"]}})),
     ("grace", lambda d: pod(d).update(terminationGracePeriodSeconds=15)),
     ("grace", lambda d: ctr(d).update(args=["--port=8080"])),
     ("service", lambda d: d.remove(next(x for x in d if x["kind"] == "Service"))),
