@@ -38,6 +38,24 @@ E_probe() {
 
 PRIV_SOCK='' PRIV_PID='' PRIV_ROOT='' PRIV_EXEC='' BENCH_NET=''
 
+PRIV_BRIDGE=''
+
+# bridge_make NAME: a bridge interface for the measuring engine on a /24 of
+# 10.231.0.0/16 that no route uses yet. Its own bridge, never docker0: a
+# dockerd started with --bridge=none deletes docker0 at start-up, which would
+# cut the main engine's containers off.
+bridge_make() {
+  local name=$1 n
+  for n in $(shuf -i 1-254); do
+    ip route | grep -q "^10\.231\.$n\." && continue
+    ip link add "$name" type bridge || return 1
+    ip addr add "10.231.$n.1/24" dev "$name" || { ip link del "$name"; return 1; }
+    ip link set "$name" up
+    return 0
+  done
+  return 1
+}
+
 engine_private_start() {
   local tag="slb$$" i
   command -v dockerd >/dev/null || die "private engine: dockerd not found (install docker.io, or use --engine-mode shared)"
@@ -45,46 +63,50 @@ engine_private_start() {
   PRIV_EXEC=/run/$tag
   PRIV_SOCK=/run/$tag.sock
   mkdir -p "$PRIV_ROOT" "$PRIV_EXEC"
-  # No default bridge and no iptables rules, so this engine cannot disturb
-  # the main one; published ports go through docker-proxy on 127.0.0.1,
-  # which is what a loopback publish uses on the main engine as well.
+  bridge_make "$tag" || die "private engine: cannot create bridge $tag"
+  PRIV_BRIDGE=$tag
+  on_exit engine_private_stop
+  # Its own bridge and no iptables rules, so this engine cannot disturb the
+  # main one; published ports go through docker-proxy on 127.0.0.1, which
+  # is what a loopback publish uses on the main engine as well.
   dockerd --data-root "$PRIV_ROOT" --exec-root "$PRIV_EXEC" \
     --pidfile "$PRIV_EXEC/dockerd.pid" -H "unix://$PRIV_SOCK" \
-    --bridge=none --iptables=false --ip6tables=false --log-level=warn \
+    --bridge="$PRIV_BRIDGE" --iptables=false --ip6tables=false --ip-masq=false --log-level=warn \
     >"$OUT/logs/bench-engine.log" 2>&1 &
   PRIV_PID=$!
-  on_exit engine_private_stop
   for i in $(seq 1 120); do
     if E info >/dev/null 2>&1; then break; fi
     kill -0 "$PRIV_PID" 2>/dev/null || { tail -n 20 "$OUT/logs/bench-engine.log" >&2; die "private engine: dockerd exited at start"; }
     sleep 0.5
   done
   E info >/dev/null 2>&1 || die "private engine: no answer on $PRIV_SOCK after 60 s"
-  BENCH_NET=$tag
-  E network create --driver bridge -o "com.docker.network.bridge.name=$tag" "$BENCH_NET" >/dev/null ||
-    die "private engine: cannot create network $BENCH_NET"
-  say "private engine up (pid $PRIV_PID, socket $PRIV_SOCK, network $BENCH_NET)"
+  say "private engine up (pid $PRIV_PID, socket $PRIV_SOCK, bridge $PRIV_BRIDGE)"
 }
 
 engine_private_stop() {
   local i
-  [[ -n "$PRIV_PID" ]] || return 0
-  E ps -aq 2>/dev/null | xargs -r env DOCKER_HOST="unix://$PRIV_SOCK" "$ENGINE" rm -f -v >/dev/null 2>&1
-  E network rm "$BENCH_NET" >/dev/null 2>&1
-  kill "$PRIV_PID" 2>/dev/null
+  if [[ -n "$PRIV_PID" ]]; then
+    E ps -aq 2>/dev/null | xargs -r env DOCKER_HOST="unix://$PRIV_SOCK" "$ENGINE" rm -f -v >/dev/null 2>&1
+    kill "$PRIV_PID" 2>/dev/null
+  fi
   for i in $(seq 1 60); do
     kill -0 "$PRIV_PID" 2>/dev/null || break
     sleep 0.5
   done
-  kill -9 "$PRIV_PID" 2>/dev/null
-  wait "$PRIV_PID" 2>/dev/null
+  if [[ -n "$PRIV_PID" ]]; then
+    kill -9 "$PRIV_PID" 2>/dev/null
+    wait "$PRIV_PID" 2>/dev/null
+  fi
+  [[ -z "$PRIV_BRIDGE" ]] || ip link del "$PRIV_BRIDGE" 2>/dev/null
+  PRIV_BRIDGE=''
+  [[ -n "$PRIV_ROOT" ]] || return 0
   # Only remove the data root when nothing is mounted below it any more.
   if ! grep -q " $PRIV_ROOT" /proc/mounts; then
     rm -rf "$PRIV_ROOT" "$PRIV_EXEC" "$PRIV_SOCK"
   else
     say "private engine: mounts left under $PRIV_ROOT, not removed"
   fi
-  PRIV_PID=''
+  PRIV_PID='' PRIV_ROOT=''
 }
 
 # engine_wipe: no container and no image left in the measuring engine

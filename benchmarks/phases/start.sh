@@ -49,11 +49,14 @@ start_sample() {
   if [[ "$phase" == start_cold ]]; then
     ref=$(ref_via "$prof" "$subj")
     timeout=900
-    engine_wipe || { sample "$phase" "$subj" "$prof" "$rep" "$wu" seconds '' s fail "could not empty the measuring engine"; return; }
+    engine_wipe || { sample "$phase" "$subj" - "$rep" "$wu" seconds '' s fail "could not empty the measuring engine; pull through $prof"; return; }
   else
     ref=$(ref_via "$LOOP_PROFILE" "$subj")
   fi
   detail="$(ready_detail "$subj")${detail:+; $detail}"
+  # FORMAT.md: the profile column is for pulls; a cold start names its
+  # link in the detail ("pull through PROFILE") and env.json (cold_profile).
+  prof=-
   if res=$(start_one "$ref" "$subj" "$timeout"); then
     sample "$phase" "$subj" "$prof" "$rep" "$wu" seconds "$(kv seconds "$res")" s ok \
       "$detail; docker run returned after $(kv command_seconds "$res") s"
