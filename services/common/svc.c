@@ -411,7 +411,9 @@ static struct MHD_Daemon *start_daemon(void) {
     inet_pton(AF_INET6, g_cfg.listen, &in6->sin6_addr);
     in6->sin6_family = AF_INET6;
     in6->sin6_port = htons((uint16_t)g_cfg.port);
-    flags |= MHD_USE_IPv6;
+    /* "::" means every address, IPv4 included */
+    flags |= IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ? MHD_USE_DUAL_STACK
+                                                       : MHD_USE_IPv6;
   }
   return MHD_start_daemon(
       flags, (uint16_t)g_cfg.port, NULL, NULL, on_request, NULL,

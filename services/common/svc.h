@@ -66,9 +66,12 @@
  *    prints "<svc>: init failure: <err>" on stderr, stops and exits 1) ->
  *    ready (/readyz 200) -> signal -> drain (/readyz 503, no new
  *    connections, in-flight requests finish) -> daemon stopped -> fini(ctx)
- *    -> exit 0. *ctx is handed to every handler as req->ctx. Handlers can be
- *    called BEFORE init finished (probes are served meanwhile, service routes
- *    answer 503 until ready), never after fini.
+ *    -> exit 0. *ctx is handed to every handler as req->ctx. Service
+ *    handlers are never called before init returned (the built-in probes
+ *    are served meanwhile; service routes answer 503 "starting") nor after
+ *    fini. A second signal during the drain exits at once with 128+signal
+ *    (130 SIGINT, 143 SIGTERM) without fini; a drain that outlasts
+ *    --shutdown-grace exits 1 without fini.
  *
  * 6. Unit-testing a handler without MHD: build a request by hand,
  *        const struct svc_kv q[] = {{"wait", "2"}, {NULL, NULL}};
