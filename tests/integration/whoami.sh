@@ -123,7 +123,8 @@ out=$(sl_curl -o /dev/null -D "$SL_TMP/wh" -w '%{http_code} %{time_total}' "$url
 expect_eq "?wait=300ms is 200" 200 "${out% *}"
 ms=$(ms_of "${out#* }")
 if [[ $ms -ge 300 ]]; then pass "?wait=300ms takes at least 300 ms ($ms ms)"; else fail "?wait=300ms takes at least 300 ms" "$ms ms"; fi
-expect_contains "?wait= reports the time waited" "X-Whoami-Waited-Ms: 3" "$(tr -d '\r' <"$SL_TMP/wh")"
+waited=$(tr -d '\r' <"$SL_TMP/wh" | sed -n 's/^X-Whoami-Waited-Ms: //p')
+if [[ $waited =~ ^[0-9]+$ && $waited -ge 300 ]]; then pass "?wait= reports the time waited ($waited ms)"; else fail "?wait= reports the time waited" "X-Whoami-Waited-Ms: '$waited'"; fi
 out=$(sl_curl -o /dev/null -w '%{time_total}' "$url/api?wait=1s")
 ms=$(ms_of "$out")
 if [[ $ms -ge 1000 ]]; then pass "/api?wait=1s takes at least 1 s ($ms ms)"; else fail "/api?wait=1s takes at least 1 s" "$ms ms"; fi
