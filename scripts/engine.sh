@@ -92,6 +92,12 @@ heal_bridge() {
     ip link set "$name" mtu "${mtu:-1500}" &&
     ip addr add "$gw/${BASH_REMATCH[3]}" dev "$name" &&
     ip link set "$name" up || say "warning: cannot recreate bridge $name"
+  # Containers that were running lost their port on the bridge: the host
+  # ends of their veth pairs are left without a master. Put them back.
+  local veth
+  for veth in $(ip -o link show type veth 2>/dev/null | awk '!/ master / { sub(/@.*/, "", $2); print $2 }'); do
+    ip link set "$veth" master "$name" && say "reattached $veth to $name"
+  done
 }
 
 start_engine() {
