@@ -26,7 +26,10 @@ static const struct svc_option options[] = {
      .str = &db_path},
 };
 
+static void log_db(const char *msg) { svc_log(SVC_LOG_ERROR, "%s", msg); }
+
 int api_open(const char *path, void **ctx, char *err, size_t errlen) {
+  db_set_log(log_db);
   struct api_ctx *c = calloc(1, sizeof *c);
   *ctx = NULL;
   if (c == NULL) {
@@ -61,13 +64,15 @@ static int api_init(const struct svc_config *cfg, void **ctx, char *err,
 
 static const char json_type[] = "application/json";
 
-/* The {id} segment as a positive 63-bit integer; else a 400 in resp. */
+/* The {id} segment as a positive 63-bit integer: 0 with *id, -1 with a
+ * 400 in resp, -2 on an internal failure (the handler returns -1). */
 static int parse_id(const struct svc_request *req, struct svc_response *resp,
                     int64_t *id) {
   if (note_parse_uint(req->param, 1, INT64_MAX, id) == 0)
     return 0;
-  svc_resp_error(resp, 400, "note id must be a positive integer");
-  return -1;
+  return svc_resp_error(resp, 400, "note id must be a positive integer") < 0
+             ? -2
+             : -1;
 }
 
 /* Content type, then the body's JSON. 0 with *in, or -1 with resp set
@@ -76,18 +81,16 @@ static int read_note(const struct svc_request *req, struct svc_response *resp,
                      struct note_input *in) {
   struct api_ctx *c = req->ctx;
   char err[256];
-  if (!note_content_type_ok(svc_header(req, "Content-Type"))) {
-    svc_resp_error(resp, 415, "content type must be application/json");
-    return -1;
-  }
+  if (!note_content_type_ok(svc_header(req, "Content-Type")))
+    return svc_resp_error(resp, 415, "content type must be application/json") < 0
+               ? -2
+               : -1;
   enum note_result r =
       note_parse(c->parser, req->body, req->body_len, in, err, sizeof err);
   if (r == NOTE_OK)
     return 0;
-  if (r == NOTE_INVALID) {
-    svc_resp_error(resp, 400, err);
-    return -1;
-  }
+  if (r == NOTE_INVALID)
+    return svc_resp_error(resp, 400, err) < 0 ? -2 : -1;
   svc_log(SVC_LOG_ERROR, "note validation failure: %s", err);
   return -2;
 }
@@ -150,8 +153,9 @@ static int list(const struct svc_request *req, struct svc_response *resp) {
 static int get_one(const struct svc_request *req, struct svc_response *resp) {
   struct api_ctx *c = req->ctx;
   int64_t id;
-  if (parse_id(req, resp, &id) < 0)
-    return 0;
+  int p = parse_id(req, resp, &id);
+  if (p != 0)
+    return p == -1 ? 0 : -1;
   char *json = NULL;
   enum db_result d = db_get(c->db, id, &json);
   if (d == DB_NOT_FOUND)
@@ -164,8 +168,9 @@ static int get_one(const struct svc_request *req, struct svc_response *resp) {
 static int replace(const struct svc_request *req, struct svc_response *resp) {
   struct api_ctx *c = req->ctx;
   int64_t id;
-  if (parse_id(req, resp, &id) < 0)
-    return 0;
+  int p = parse_id(req, resp, &id);
+  if (p != 0)
+    return p == -1 ? 0 : -1;
   struct note_input in;
   int r = read_note(req, resp, &in);
   if (r != 0)
@@ -184,8 +189,9 @@ static int replace(const struct svc_request *req, struct svc_response *resp) {
 static int delete_one(const struct svc_request *req, struct svc_response *resp) {
   struct api_ctx *c = req->ctx;
   int64_t id;
-  if (parse_id(req, resp, &id) < 0)
-    return 0;
+  int p = parse_id(req, resp, &id);
+  if (p != 0)
+    return p == -1 ? 0 : -1;
   enum db_result d = db_delete(c->db, id);
   if (d == DB_NOT_FOUND)
     return not_found(resp, id);

@@ -77,8 +77,16 @@ static int64_t real_clock(void *arg) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void log_stderr(const char *msg) { fprintf(stderr, "notes: %s\n", msg); }
+
+static db_log_fn log_fn = log_stderr;
+
+void db_set_log(db_log_fn fn) { log_fn = fn != NULL ? fn : log_stderr; }
+
 static void db_log(const char *what, sqlite3 *h) {
-  fprintf(stderr, "notes: %s failure: %s\n", what, sqlite3_errmsg(h));
+  char msg[512];
+  snprintf(msg, sizeof msg, "%s failure: %s", what, sqlite3_errmsg(h));
+  log_fn(msg);
 }
 
 int db_format_time(int64_t ms, char *out, size_t outlen) {
@@ -457,7 +465,7 @@ enum db_result db_create(struct db *db, const char *title, size_t title_len,
   *json = NULL;
   pthread_mutex_lock(&db->mu);
   if (db_format_time(db->clock(db->clock_arg), now, sizeof now) < 0) {
-    fprintf(stderr, "notes: insert failure: clock out of range\n");
+    log_fn("insert failure: clock out of range");
     goto done;
   }
   if (step_done(db, ST_BEGIN) < 0)
@@ -583,7 +591,7 @@ enum db_result db_replace(struct db *db, int64_t id, const char *title,
   *json = NULL;
   pthread_mutex_lock(&db->mu);
   if (db_format_time(db->clock(db->clock_arg), now, sizeof now) < 0) {
-    fprintf(stderr, "notes: update failure: clock out of range\n");
+    log_fn("update failure: clock out of range");
     goto done;
   }
   if (step_done(db, ST_BEGIN) < 0)

@@ -56,6 +56,12 @@ void db_close(struct db *db);
 /* Replaces the clock (default: CLOCK_REALTIME). fn NULL restores it. */
 void db_set_clock(struct db *db, db_clock_fn fn, void *arg);
 
+/* Where failures of the operations are reported: one line without a
+ * newline, "<operation> failure: <cause>". Default: stderr, prefixed with
+ * "notes: ". Process-wide; set it before db_open. NULL restores it. */
+typedef void (*db_log_fn)(const char *msg);
+void db_set_log(db_log_fn fn);
+
 /* Formats ms since the epoch as RFC 3339 UTC with milliseconds into out
  * (at least 25 bytes). Returns 0, or -1 if the time cannot be represented. */
 int db_format_time(int64_t ms, char *out, size_t outlen);
