@@ -16,6 +16,18 @@
 
 #include "../../services/notes/db.h"
 
+/* SQLite seam (-Wl,--wrap=sqlite3_step, see services/notes/service.mk):
+ * while fail_sql is set, stepping a statement with exactly that SQL fails
+ * with SQLITE_IOERR as a full disk or an I/O error would, without running. */
+int __real_sqlite3_step(sqlite3_stmt *st);
+int __wrap_sqlite3_step(sqlite3_stmt *st);
+static const char *fail_sql;
+int __wrap_sqlite3_step(sqlite3_stmt *st) {
+  if (fail_sql != NULL && strcmp(sqlite3_sql(st), fail_sql) == 0)
+    return SQLITE_IOERR;
+  return __real_sqlite3_step(st);
+}
+
 /* 2023-11-14T22:13:20.123Z */
 #define T0 INT64_C(1700000000123)
 
@@ -244,6 +256,36 @@ static void test_delete(void **state) {
   assert_int_equal(id, 3);
 }
 
+/* Bug caught: success reported although COMMIT failed (an acknowledged
+ * write that is not stored), or a transaction left open after a failure. */
+static void test_commit_failure(void **state) {
+  struct fx *f = *state;
+  assert_int_equal(db_open(f->path, &f->db, f->err, sizeof f->err), 0);
+  db_set_clock(f->db, fake_clock, &f->now);
+  int64_t id = 0;
+  char *json = (char *)"sentinel";
+  fail_sql = "COMMIT";
+  assert_int_equal(db_create(f->db, "lost", 4, "b", 1, &id, &json), DB_ERROR);
+  fail_sql = NULL;
+  assert_null(json);
+  assert_int_equal(db_get(f->db, 1, &json), DB_NOT_FOUND);
+  assert_int_equal(db_create(f->db, "kept", 4, "b", 1, &id, &json), DB_OK);
+  free(json);
+  fail_sql = "COMMIT";
+  assert_int_equal(db_replace(f->db, id, "new", 3, "x", 1, &json), DB_ERROR);
+  fail_sql = NULL;
+  assert_int_equal(db_get(f->db, id, &json), DB_OK);
+  assert_non_null(strstr(json, "\"title\":\"kept\""));
+  free(json);
+  fail_sql = "DELETE FROM notes WHERE id = ?1";
+  assert_int_equal(db_delete(f->db, id), DB_ERROR);
+  fail_sql = NULL;
+  assert_int_equal(db_get(f->db, id, &json), DB_OK);
+  free(json);
+  /* The store still takes writes after all that. */
+  assert_int_equal(db_delete(f->db, id), DB_OK);
+}
+
 /* Bug caught: schema not created, user_version not set, WAL not persistent. */
 static void test_schema_and_pragmas_on_file(void **state) {
   struct fx *f = *state;
@@ -394,6 +436,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
       cmocka_unit_test_setup_teardown(test_replace_clock_backwards, setup, teardown),
       cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_commit_failure, setup, teardown),
       cmocka_unit_test_setup_teardown(test_schema_and_pragmas_on_file, setup, teardown),
       cmocka_unit_test_setup_teardown(test_persistence, setup, teardown),
       cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
