@@ -39,7 +39,18 @@ start() {
   echo "failure: $svc did not become ready on port $PORT:"; tail -n 20 "$TMP/$svc.log"
   return 1
 }
-stop() { kill "$SVC_PID" 2>/dev/null; wait "$SVC_PID" 2>/dev/null; SVC_PID=; }
+# stop: SIGTERM, wait; a sanitizer report in the log (SANITIZE=1 builds)
+# or an exit status other than 0 counts as a failure.
+stop() {
+  local rc log
+  kill "$SVC_PID" 2>/dev/null; wait "$SVC_PID" 2>/dev/null; rc=$?; SVC_PID=
+  for log in "$TMP"/*.log; do
+    if grep -qE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$log"; then
+      ko "sanitizer report in $(basename "$log"):"; grep -m 5 -E 'Sanitizer|runtime error' "$log"
+    fi
+  done
+  if [[ $rc -eq 0 ]]; then ok "clean exit 0 after SIGTERM"; else ko "exit status $rc after SIGTERM"; fi
+}
 
 # status URL_PATH [curl args]: the HTTP status of one request ("000" if none).
 status() {
@@ -62,6 +73,7 @@ expect_raw() {
   else ko "$d: got '$got', want $want"; fi
 }
 finish() {
+  [[ -n $SVC_PID ]] && stop
   echo "$pass passed, $fail failed"
   [[ $fail -eq 0 ]]
 }
