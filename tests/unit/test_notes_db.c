@@ -256,12 +256,20 @@ static void test_delete(void **state) {
   assert_int_equal(id, 3);
 }
 
+static int logged;
+static void count_log(const char *msg) {
+  (void)msg;
+  logged++;
+}
+
 /* Bug caught: success reported although COMMIT failed (an acknowledged
  * write that is not stored), or a transaction left open after a failure. */
 static void test_commit_failure(void **state) {
   struct fx *f = *state;
   assert_int_equal(db_open(f->path, &f->db, f->err, sizeof f->err), 0);
   db_set_clock(f->db, fake_clock, &f->now);
+  db_set_log(count_log);
+  logged = 0;
   int64_t id = 0;
   char *json = (char *)"sentinel";
   fail_sql = "COMMIT";
@@ -282,8 +290,10 @@ static void test_commit_failure(void **state) {
   fail_sql = NULL;
   assert_int_equal(db_get(f->db, id, &json), DB_OK);
   free(json);
-  /* The store still takes writes after all that. */
+  /* The store still takes writes after all that; each failure was logged. */
   assert_int_equal(db_delete(f->db, id), DB_OK);
+  db_set_log(NULL);
+  assert_int_equal(logged, 3);
 }
 
 /* Bug caught: schema not created, user_version not set, WAL not persistent. */
