@@ -177,7 +177,7 @@ done
 
 # The image table: subject -> service, variant, kind, ready path, load path.
 declare -A IMG_SERVICE=() IMG_VARIANT=() IMG_KIND=() IMG_READY=() IMG_LOAD=() IMG_BASE=()
-declare -A WIRE_BYTES=() UNCOMP_BYTES=() BASES=() BASE_KIND=()
+declare -A WIRE_BYTES=() UNCOMP_BYTES=() BASES=() BASE_KIND=() BASE_DIGEST=()
 IMAGES=() STARTABLE=() PEER_FAILURES=() MISSING=()
 add_image() {
   local subj=$1
@@ -193,6 +193,7 @@ if [[ -r "$BUILD_DIR/bases.env" ]]; then
     v=${v%\"} v=${v#\"} v=${v%\'} v=${v#\'}
     case "$k" in
       *_KIND) BASE_KIND[${k%_KIND}]=$v ;;
+      *_DIGEST) BASE_DIGEST[${k%_DIGEST}]=$v ;;
       *_IMAGE) BASES[$k]=$v ;;
     esac
   done <"$BUILD_DIR/bases.env"
@@ -257,7 +258,8 @@ write_env() {
   for b in "${!BASES[@]}"; do
     id=$(M image inspect -f '{{.Id}}' "${BASES[$b]}" 2>/dev/null || true)
     bases=$(jq -c --arg n "$b" --arg r "${BASES[$b]}" --arg id "$id" --arg k "${BASE_KIND[$b]:-unknown}" \
-      '. + [{name: $n, ref: $r, id: $id, kind: $k}]' <<<"$bases")
+      --arg d "${BASE_DIGEST[$b]:-none}" \
+      '. + [{name: $n, ref: $r, id: $id, digest: $d, kind: $k}]' <<<"$bases")
   done
   jq -n \
     --arg kernel "$(uname -r)" --arg arch "$(uname -m)" \

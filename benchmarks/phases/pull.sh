@@ -17,14 +17,14 @@
 #              term of the pull-time model.
 # Warm-up: one loopback cold pull of every image before rep 0, warmup=1.
 # Reps per (profile, image, mode) cell are planned from --pull-budget with
-# the estimate wire_bytes*8/rate + 10*rtt + unpack guess; a capped cell says
+# the estimate wire_bytes*8/rate + 10*rtt + 0.9 s + uncompressed/150 MB/s; a capped cell says
 # "reps capped R/N by budget" in every sample's detail.
 
 pull_est() {
   local prof=$1 subj=$2
   awk -v w="${WIRE_BYTES[$subj]:-50000000}" -v u="${UNCOMP_BYTES[$subj]:-100000000}" \
     -v r="${PROF_RATE[$prof]}" -v t="${PROF_RTT[$prof]}" \
-    'BEGIN { x = 0.5 + u / 150e6 + 10 * t / 1000; if (r > 0) x += w * 8 / r; printf "%.3f\n", x }'
+    'BEGIN { x = 0.9 + u / 150e6 + 10 * t / 1000; if (r > 0) x += w * 8 / r; printf "%.3f\n", x }'
 }
 
 phase_pull() {
