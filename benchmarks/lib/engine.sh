@@ -118,10 +118,13 @@ engine_wipe() {
     E images -aq | sort -u | xargs -r env DOCKER_HOST="unix://$PRIV_SOCK" "$ENGINE" rmi -f >/dev/null 2>&1
     [[ -z "$(E images -aq)" ]]
   else
-    local refs
-    refs=$(E images --format '{{.Repository}}:{{.Tag}}' | grep -E '^127\.0\.0\.1:[0-9]+/' || true)
+    # Only references through this run's registry and link ports.
+    local refs ports
+    ports=$(printf '%s|' "$REG_PORT" "${PROF_PORT[@]}")
+    ports="^(127\.0\.0\.1|${REG_HOST//./\\.}):(${ports%|})/"
+    refs=$(E images --format '{{.Repository}}:{{.Tag}}' | grep -E "$ports" || true)
     [[ -z "$refs" ]] || E rmi -f $refs >/dev/null 2>&1
-    [[ -z "$(E images --format '{{.Repository}}' | grep -E '^127\.0\.0\.1:[0-9]+/' || true)" ]]
+    [[ -z "$(E images --format '{{.Repository}}' | grep -E "$ports" || true)" ]]
   fi
 }
 

@@ -62,6 +62,7 @@ phase_pull() {
 pull_sample() {
   local phase=$1 prof=$2 subj=$3 rep=$4 wu=$5 detail=$6 mode res s
   mode=${phase#pull_}
+  [[ "$ENGINE_MODE" != shared ]] || detail="${detail:+$detail; }shared engine: layers of local images stay, not fully cold"
   [[ "$mode" != warm || -n "${IMG_BASE[$subj]:-}" ]] || detail="${detail:+$detail; }no base layers to share: a second cold pull"
   [[ "$mode" != warm ]] || detail="${detail:+$detail; }base ${IMG_BASE[$subj]:-none} present"
   if res=$(pull_timed "$mode" "$prof" "$subj"); then
