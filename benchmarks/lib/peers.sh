@@ -30,7 +30,7 @@ peer_build() {
     go)
       tag=$IMAGE_PREFIX/go:peer
       command -v go >/dev/null || { echo "go: no go compiler (golang-go)" >&2; return 1; }
-      (cd "$ctx" && CGO_ENABLED=0 GOTOOLCHAIN=local GOPROXY=off GOFLAGS= GO111MODULE=off \
+      (cd "$ctx" && CGO_ENABLED=0 GOTOOLCHAIN=local GOPROXY=off GOFLAGS='' GO111MODULE=off \
         GOCACHE=$BENCH_BUILD/gocache HOME=$BENCH_BUILD \
         go build -trimpath -ldflags='-s -w' -o hello-go main.go) || return 1
       ;;

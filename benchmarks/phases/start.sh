@@ -28,7 +28,7 @@ start_one() {
   if out=$(E_probe --timeout "$timeout" --url "http://127.0.0.1:$port${IMG_READY[$subj]}" -- "$ENGINE" "${args[@]}" 2>"$BENCH_WORK/start.err"); then
     echo "$out"
   else
-    echo "$(tail -c 300 "$BENCH_WORK/start.err" | tr '\n' ' ')"
+    tail -c 300 "$BENCH_WORK/start.err" | tr "\n" " "
     container_rm
     return 1
   fi
