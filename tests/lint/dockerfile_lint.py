@@ -22,7 +22,10 @@ violation, 2 on unreadable input. Rules:
 A target stage with neither ENTRYPOINT nor CMD runs nothing and needs no
 USER. A rule can be waived for one file with a comment line
     # lint: allow <rule> -- <reason>
-(the reason is required); waivers are printed so that they stay visible.
+(the reason is required), or from outside the file with
+    dockerfile_lint.py --waivers LIST FILE...
+where LIST has lines "<path> <rule> -- <reason>". Waivers are printed on
+stderr so that they stay visible.
 """
 import json
 import re
@@ -88,7 +91,7 @@ def split_commands(script):
     return [c for c in re.split(r"&&|\|\||;|\||\n", s) if c.strip()]
 
 
-def check(path, text):
+def check(path, text, external=None):
     problems = []
 
     def bad(line, rule, msg):
@@ -193,6 +196,8 @@ def check(path, text):
         m = re.match(r"\s*#\s*lint:\s*allow\s+([a-z-]+)\s+--\s+(\S.*)", raw)
         if m:
             waivers[m.group(1)] = (n, m.group(2))
+    for rule, reason in (external or {}).get(path, {}).items():
+        waivers.setdefault(rule, ("waivers", reason))
     kept = []
     for p in problems:
         rule = p.split(": ", 2)[1]
@@ -203,8 +208,30 @@ def check(path, text):
     return kept
 
 
+def load_waivers(listfile):
+    out = {}
+    with open(listfile, encoding="utf-8") as f:
+        for raw in f:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            m = re.fullmatch(r"(\S+)\s+([a-z-]+)\s+--\s+(\S.*)", line)
+            if not m:
+                raise ValueError(f"{listfile}: bad waiver line (want '<path> <rule> -- <reason>'): {line}")
+            out.setdefault(m.group(1), {})[m.group(2)] = m.group(3)
+    return out
+
+
 def main(paths):
     status = 0
+    external = {}
+    if paths[:1] == ["--waivers"]:
+        try:
+            external = load_waivers(paths[1])
+        except (OSError, ValueError) as e:
+            print(f"cannot read waivers: {e}")
+            return 2
+        paths = paths[2:]
     for p in paths:
         try:
             with open(p, encoding="utf-8") as f:
@@ -212,7 +239,7 @@ def main(paths):
         except OSError as e:
             print(f"{p}: cannot read: {e}")
             return 2
-        for problem in check(p, text):
+        for problem in check(p, text, external):
             print(problem)
             status = 1
     return status
