@@ -28,8 +28,11 @@ static void now_str(char *buf, size_t len) {
 
   clock_gettime(CLOCK_REALTIME, &ts);
   gmtime_r(&ts.tv_sec, &tm);
-  size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(buf + n, len - n, ".%03ldZ", ts.tv_nsec / 1000000L);
+  /* by hand rather than strftime, which drags locale and time zone code
+   * into the static binaries */
+  snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+           tm.tm_sec, (int)(ts.tv_nsec / 1000000L));
 }
 
 static void write_all(int fd, const char *p, size_t n) {
@@ -54,7 +57,7 @@ static void text_safe(struct sb *b, const char *s) {
 }
 
 void svc_log(enum svc_log_level level, const char *fmt, ...) {
-  char msg[1024], ts[40];
+  char msg[1024], ts[96];
   struct sb b = SB_INIT;
   va_list ap;
 
@@ -83,6 +86,10 @@ void svc_log(enum svc_log_level level, const char *fmt, ...) {
 
 int log_format_access(struct sb *out, enum svc_log_format format,
                       const char *time_str, const struct log_access *a) {
+  /* duration as integer ms.us: no floating-point printf (binary size) */
+  unsigned long long us =
+      (unsigned long long)((a->seconds > 0 ? a->seconds : 0) * 1e6 + 0.5);
+  unsigned long long ms = us / 1000, frac = us % 1000;
   if (format == SVC_LOG_JSON) {
     sb_printf(out, "{\"time\":\"%s\",\"method\":", time_str);
     jw_str(out, a->method);
@@ -90,9 +97,9 @@ int log_format_access(struct sb *out, enum svc_log_format format,
     jw_str(out, a->path);
     sb_puts(out, ",\"proto\":");
     jw_str(out, a->version);
-    sb_printf(out, ",\"status\":%d,\"bytes\":%llu,\"duration_ms\":%.3f,"
+    sb_printf(out, ",\"status\":%d,\"bytes\":%llu,\"duration_ms\":%llu.%03llu,"
                    "\"remote\":",
-              a->status, a->bytes, a->seconds * 1000.0);
+              a->status, a->bytes, ms, frac);
     jw_str(out, a->remote);
     sb_printf(out, ",\"remote_port\":%u}\n", a->remote_port);
   } else {
@@ -103,14 +110,13 @@ int log_format_access(struct sb *out, enum svc_log_format format,
     text_safe(out, a->path != NULL ? a->path : "-");
     sb_puts(out, " ");
     text_safe(out, a->version != NULL ? a->version : "-");
-    sb_printf(out, "\" %d %llu %.3fms\n", a->status, a->bytes,
-              a->seconds * 1000.0);
+    sb_printf(out, "\" %d %llu %llu.%03llums\n", a->status, a->bytes, ms, frac);
   }
   return out->failed ? -1 : 0;
 }
 
 void log_access(const struct log_access *a) {
-  char ts[40];
+  char ts[96];
   struct sb b = SB_INIT;
 
   if (log_level < SVC_LOG_INFO)

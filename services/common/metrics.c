@@ -12,11 +12,18 @@ static const char *const methods[] = {"GET",    "HEAD",  "POST",    "PUT",
                                       "DELETE", "PATCH", "OPTIONS", "other"};
 #define NMETHODS (sizeof methods / sizeof methods[0])
 
-/* Upper bounds in seconds, Prometheus' usual latency buckets. */
-static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                 0.05,   0.1,   0.25,   0.5,   1,    2.5,
-                                 5,      10};
-#define NBUCKETS (sizeof buckets / sizeof buckets[0])
+/* Bucket upper bounds, Prometheus' usual latency buckets, in nanoseconds
+ * and as label text. Integers only: no floating-point printf, which would
+ * pull several KiB into the static binaries. */
+static const unsigned long long bucket_ns[] = {
+    500000ULL,    1000000ULL,    2500000ULL,   5000000ULL,   10000000ULL,
+    25000000ULL,  50000000ULL,   100000000ULL, 250000000ULL, 500000000ULL,
+    1000000000ULL, 2500000000ULL, 5000000000ULL, 10000000000ULL};
+static const char *const bucket_le[] = {"0.0005", "0.001", "0.0025", "0.005",
+                                        "0.01",   "0.025", "0.05",   "0.1",
+                                        "0.25",   "0.5",   "1",      "2.5",
+                                        "5",      "10"};
+#define NBUCKETS (sizeof bucket_ns / sizeof bucket_ns[0])
 
 struct series {
   size_t route;
@@ -28,7 +35,7 @@ struct series {
 struct hist {
   unsigned long long counts[NBUCKETS]; /* non-cumulative */
   unsigned long long total;
-  double sum;
+  unsigned long long sum_ns;
 };
 
 struct metrics {
@@ -84,6 +91,9 @@ void metrics_observe(struct metrics *m, size_t route, const char *method,
     route = m->nroutes;
   if (seconds < 0)
     seconds = 0;
+  if (seconds > 1e9)
+    seconds = 1e9; /* keeps the conversion below defined */
+  unsigned long long ns = (unsigned long long)(seconds * 1e9 + 0.5);
 
   pthread_mutex_lock(&m->lock);
   struct series *s = NULL;
@@ -110,12 +120,12 @@ void metrics_observe(struct metrics *m, size_t route, const char *method,
   s->count++;
   struct hist *h = &m->hists[route];
   size_t b = 0;
-  while (b < NBUCKETS && seconds > buckets[b])
+  while (b < NBUCKETS && ns > bucket_ns[b])
     b++;
   if (b < NBUCKETS)
     h->counts[b]++;
   h->total++;
-  h->sum += seconds;
+  h->sum_ns += ns;
   pthread_mutex_unlock(&m->lock);
 }
 
@@ -167,14 +177,15 @@ int metrics_render(struct metrics *m, const struct metrics_info *info,
       cum += h->counts[b];
       sb_puts(out, "http_request_duration_seconds_bucket{route=\"");
       label(out, route_name(m, r));
-      sb_printf(out, "\",le=\"%g\"} %llu\n", buckets[b], cum);
+      sb_printf(out, "\",le=\"%s\"} %llu\n", bucket_le[b], cum);
     }
     sb_puts(out, "http_request_duration_seconds_bucket{route=\"");
     label(out, route_name(m, r));
     sb_printf(out, "\",le=\"+Inf\"} %llu\n", h->total);
     sb_puts(out, "http_request_duration_seconds_sum{route=\"");
     label(out, route_name(m, r));
-    sb_printf(out, "\"} %.9f\n", h->sum);
+    sb_printf(out, "\"} %llu.%09llu\n", h->sum_ns / 1000000000ULL,
+              h->sum_ns % 1000000000ULL);
     sb_puts(out, "http_request_duration_seconds_count{route=\"");
     label(out, route_name(m, r));
     sb_printf(out, "\"} %llu\n", h->total);
@@ -197,11 +208,13 @@ int metrics_render(struct metrics *m, const struct metrics_info *info,
   sb_puts(out, "\",revision=\"");
   label(out, info->revision);
   sb_puts(out, "\"} 1\n");
+  unsigned long long start_ms =
+      (unsigned long long)(info->start_time * 1000.0 + 0.5);
   sb_printf(out,
             "# HELP process_start_time_seconds Start time of the process "
             "since the Unix epoch in seconds.\n"
             "# TYPE process_start_time_seconds gauge\n"
-            "process_start_time_seconds %.3f\n",
-            info->start_time);
+            "process_start_time_seconds %llu.%03llu\n",
+            start_ms / 1000, start_ms % 1000);
   return out->failed ? -1 : 0;
 }
