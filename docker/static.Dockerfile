@@ -60,10 +60,10 @@ ARG VERSION
 ARG REVISION=unknown
 ARG CREATED
 RUN set -eux; \
-    test -n "${SERVICE}" || { echo "failure: --build-arg SERVICE=hello|whoami|notes is required" >&2; exit 2; }; \
+    test -n "${SERVICE:-}" || { echo "failure: --build-arg SERVICE=hello|whoami|notes is required" >&2; exit 2; }; \
     test -d "services/${SERVICE}" || { echo "failure: unknown SERVICE '${SERVICE}': no services/${SERVICE}" >&2; exit 2; }; \
     mkversion=$(sed -n 's/^VERSION *:= *//p' Makefile); \
-    if [ -n "${VERSION}" ] && [ "${VERSION}" != "${mkversion}" ]; then \
+    if [ -n "${VERSION:-}" ] && [ "${VERSION}" != "${mkversion}" ]; then \
       echo "failure: VERSION=${VERSION} but the Makefile says ${mkversion}" >&2; exit 2; \
     fi; \
     for variant in scratch alpine; do \
@@ -88,7 +88,7 @@ RUN set -eux; \
 # ------------------------------------------------------------------ scratch
 FROM scratch AS scratch
 ARG SERVICE
-ARG VERSION=unknown
+ARG VERSION
 ARG REVISION=unknown
 ARG CREATED
 ARG SOURCE=unknown
@@ -101,9 +101,9 @@ ENTRYPOINT ["/service"]
 HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 \
   CMD ["/service", "--healthcheck"]
 LABEL org.opencontainers.image.title="slimline-${SERVICE}" \
-      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.version="${VERSION:-unknown}" \
       org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.created="${CREATED:-unknown}" \
       org.opencontainers.image.source="${SOURCE}" \
       org.opencontainers.image.licenses="${LICENSES}" \
       org.opencontainers.image.base.name="scratch" \
@@ -115,7 +115,7 @@ LABEL org.opencontainers.image.title="slimline-${SERVICE}" \
 FROM ${ALPINE_IMAGE} AS alpine
 ARG ALPINE_IMAGE
 ARG SERVICE
-ARG VERSION=unknown
+ARG VERSION
 ARG REVISION=unknown
 ARG CREATED
 ARG SOURCE=unknown
@@ -134,9 +134,9 @@ ENTRYPOINT ["/service"]
 HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 \
   CMD ["/service", "--healthcheck"]
 LABEL org.opencontainers.image.title="slimline-${SERVICE}" \
-      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.version="${VERSION:-unknown}" \
       org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.created="${CREATED:-unknown}" \
       org.opencontainers.image.source="${SOURCE}" \
       org.opencontainers.image.licenses="${LICENSES}" \
       org.opencontainers.image.base.name="${ALPINE_IMAGE}" \
