@@ -174,9 +174,7 @@ curl -s --max-time 20 --limit-rate 20k -o "$SL_TMP/slow" -w '%{http_code}' \
 cpid=$!
 sleep 0.7
 kill -TERM "$SL_PID"
-sleep 0.3
-code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$SL_URL/healthz")
-expect_eq "draining: new connections refused" 000 "$code"
+if sl_poll_status "$SL_URL/healthz" 000 3; then pass "draining: new connections refused"; else fail "draining: new connections refused"; fi
 kill -0 "$SL_PID" 2>/dev/null && pass "draining: still running for the in-flight upload" || fail "draining: still running for the in-flight upload"
 wait "$cpid"
 expect_eq "in-flight upload completed with 200" 200 "$(cat "$SL_TMP/slow.code")"
@@ -187,8 +185,7 @@ expect_eq "exit status 0 after draining" 0 "$SL_EXIT"
 # --drain-delay: /readyz turns 503 first while connections are accepted.
 sl_start hello --drain-delay 2 --shutdown-grace 5 || sl_finish
 kill -TERM "$SL_PID"
-sleep 0.3
-expect_status "draining: /readyz is 503 during the drain delay" 503 "$SL_URL/readyz"
+if sl_poll_status "$SL_URL/readyz" 503 1; then pass "draining: /readyz is 503 during the drain delay"; else fail "draining: /readyz is 503 during the drain delay"; fi
 expect_body_contains "draining: /readyz says draining" draining "$SL_URL/readyz"
 expect_status "draining: /healthz still 200 (alive)" 200 "$SL_URL/healthz"
 expect_header "draining: responses close the connection" Connection '^[Cc]lose' "$SL_URL/healthz"
@@ -201,7 +198,8 @@ curl -s --max-time 20 --limit-rate 5k -o /dev/null --data-binary @"$SL_TMP/mid" 
 cpid=$!
 sleep 0.5
 kill -TERM "$SL_PID"
-sleep 0.3
+# the first signal is handled once new connections are refused
+sl_poll_status "$SL_URL/healthz" 000 3 || fail "first signal handled"
 kill -INT "$SL_PID"
 if sl_wait_exit "$SL_PID" 2; then
   expect_eq "second signal (SIGINT): exit 130 at once" 130 "$SL_EXIT"

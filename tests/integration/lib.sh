@@ -24,6 +24,8 @@
 #                                 prefix the call, e.g. PORT=1 sl_start hello.
 #   sl_start_nowait NAME [ARGS...] the same without waiting for /readyz.
 #   sl_wait_ready URL [SECONDS]   poll URL/readyz until 200; 0 or 1.
+#   sl_poll_status URL CODE SECONDS  poll URL until its status is CODE
+#                                 (000 = connection refused); 0 or 1.
 #   sl_wait_exit PID SECONDS      wait for PID to end; sets SL_EXIT to its
 #                                 status, or returns 1 if still running.
 #   sl_stop [PID] [SIGNAL]        send SIGNAL (TERM) to PID ($SL_PID) and wait
@@ -121,6 +123,16 @@ sl_wait_ready() {
   for ((i = 0; i < secs * 20; i++)); do
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url/readyz" 2>/dev/null || true)
     [[ $code == 200 ]] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+sl_poll_status() {
+  local url=$1 want=$2 secs=$3 i code
+  for ((i = 0; i < secs * 20; i++)); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null || true)
+    [[ $code == "$want" ]] && return 0
     sleep 0.05
   done
   return 1
