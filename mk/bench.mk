@@ -8,7 +8,7 @@
 #   make check-bench  quick mode end to end into a temporary folder, then
 #                     checks the folder (tests/integration/bench_quick.sh)
 # Options through variables: BENCH_SERVICES, BENCH_VARIANTS, BENCH_PROFILES,
-# BENCH_REPS, BENCH_PHASES, BENCH_ENGINE, BENCH_REGISTRY, BENCH_OUT, and
+# BENCH_REPS, BENCH_PHASES, BENCH_ENGINE, BENCH_REGISTRY, BENCH_RESULTS, and
 # BENCH_ARGS for anything else (see benchmarks/bench.sh --help).
 
 SLB_BIN := $(BUILD)/bench/bin
@@ -23,7 +23,7 @@ SLB_OPTS = $(call bench_opt,--services,$(BENCH_SERVICES)) \
   $(call bench_opt,--phases,$(BENCH_PHASES)) \
   $(call bench_opt,--engine,$(BENCH_ENGINE)) \
   $(call bench_opt,--registry,$(BENCH_REGISTRY)) \
-  $(call bench_opt,--out,$(BENCH_OUT)) $(BENCH_ARGS)
+  $(call bench_opt,--out,$(BENCH_RESULTS)) $(BENCH_ARGS)
 
 .PHONY: bench bench-quick bench-tools bench-prepare check-bench
 bench-tools: $(SLB_TOOLS)
