@@ -207,6 +207,17 @@ enum cfg_action cfg_parse(struct svc_config *cfg, const struct svc_option *opts,
     return CFG_ERROR;
   }
   memset(cfg, 0, sizeof *cfg);
+  /* a service option that shadows a common one would never be reached */
+  for (size_t i = 0; i < nopts; i++) {
+    const char *f = opts[i].flag;
+    if (f == NULL || *f == '\0' || strchr(f, '=') != NULL ||
+        find_flag(f, strlen(f), NULL, 0) >= 0 || strcmp(f, "help") == 0 ||
+        strcmp(f, "version") == 0 || strcmp(f, "healthcheck") == 0) {
+      snprintf(err, errlen, "service option %zu \"%s\": empty, malformed or "
+               "clashing with a common option", i, f != NULL ? f : "(null)");
+      return CFG_ERROR;
+    }
+  }
 
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];

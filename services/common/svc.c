@@ -153,6 +153,8 @@ struct reqstate {
   size_t discarded; /* bytes dropped after the limit was passed */
   int too_large;
   int responded;
+  char remote[INET6_ADDRSTRLEN]; /* client address, looked up once */
+  unsigned remote_port;
 };
 
 static double elapsed(const struct timespec *since) {
@@ -196,8 +198,6 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct reqstate *rs,
                                long route, const char *method, const char *url,
                                const char *version, struct svc_response *resp) {
   struct MHD_Response *r;
-  char remote[INET6_ADDRSTRLEN];
-  unsigned port;
 
   if (resp->content_type == NULL)
     resp->content_type = "application/octet-stream";
@@ -223,10 +223,9 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct reqstate *rs,
   double secs = elapsed(&rs->start);
   metrics_observe(g_metrics, route < 0 ? g_nroutes : (size_t)route, method,
                   resp->status, secs);
-  remote_of(c, remote, sizeof remote, &port);
   const struct log_access a = {
-      .method = method, .path = url, .version = version, .remote = remote,
-      .remote_port = port, .status = resp->status,
+      .method = method, .path = url, .version = version, .remote = rs->remote,
+      .remote_port = rs->remote_port, .status = resp->status,
       .bytes = strcmp(method, "HEAD") == 0 ? 0 : resp->body_len,
       .seconds = secs};
   log_access(&a);
@@ -264,6 +263,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if (rs == NULL)
       return MHD_NO;
     clock_gettime(CLOCK_MONOTONIC, &rs->start);
+    remote_of(c, rs->remote, sizeof rs->remote, &rs->remote_port);
     *con_cls = rs;
     atomic_fetch_add(&g_inflight, 1);
     metrics_inflight(g_metrics, 1);
@@ -311,10 +311,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   struct svc_request req = {
       .method = method, .path = url, .version = version,
       .body = rs->body.buf, .body_len = rs->body.len, .ctx = g_ctx,
+      .remote_addr = rs->remote, .remote_port = rs->remote_port,
       .lookup = mhd_lookup, .conn = c};
-  char remote[INET6_ADDRSTRLEN];
-  remote_of(c, remote, sizeof remote, &req.remote_port);
-  req.remote_addr = remote;
 
   long route;
   size_t idx;

@@ -247,6 +247,28 @@ static void too_many_options(void **state) {
   assert_string_equal(err, "too many service options: 33 (at most 32)");
 }
 
+/* Bug caught: a service option named like a common one (never reachable,
+ * silently ignored) or with an empty name. */
+static void clashing_service_option(void **state) {
+  (void)state;
+  unsigned long n;
+  struct svc_option bad[] = {
+      {.flag = "port", .type = SVC_OPT_UINT, .max = 9, .num = &n}};
+  struct svc_config cfg;
+  char err[128];
+  char *argv[] = {"prog"};
+  assert_int_equal(cfg_parse(&cfg, bad, 1, 1, argv, env_get, err, sizeof err),
+                   CFG_ERROR);
+  assert_string_equal(err, "service option 0 \"port\": empty, malformed or "
+                           "clashing with a common option");
+  bad[0].flag = "";
+  assert_int_equal(cfg_parse(&cfg, bad, 1, 1, argv, env_get, err, sizeof err),
+                   CFG_ERROR);
+  bad[0].flag = "healthcheck";
+  assert_int_equal(cfg_parse(&cfg, bad, 1, 1, argv, env_get, err, sizeof err),
+                   CFG_ERROR);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(defaults),
@@ -260,6 +282,7 @@ int main(void) {
       cmocka_unit_test(bad_syntax),
       cmocka_unit_test(actions),
       cmocka_unit_test(too_many_options),
+      cmocka_unit_test(clashing_service_option),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
