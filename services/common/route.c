@@ -124,6 +124,8 @@ int svc_dispatch(const struct svc_route *table, size_t n,
   }
   req->param = param_buf[0] != '\0' ? param_buf : NULL;
   if (table[idx].handler(req, resp) < 0) {
+    svc_log(SVC_LOG_ERROR, "handler for %s %s failed: answering 500",
+            table[idx].method, table[idx].path);
     svc_response_free(resp);
     svc_resp_error(resp, 500, "internal error");
   } else if (resp->status < 100 || resp->status > 599) {

@@ -28,7 +28,8 @@
  *            {.method = "GET",  .path = "/notes/{id}", .handler = get_one},
  *        };
  *    A path whose last segment is "{name}" matches one non-empty segment
- *    (no '/'); its text is in req->param. Unknown path -> 404, known path
+ *    (no '/', at most 255 bytes, else 404); its text, percent-decoded by
+ *    MHD, is in req->param. Unknown path -> 404, known path
  *    with another method -> 405 with Allow. Built-in routes (/healthz,
  *    /readyz, /metrics, /version) come after the service's and cannot be
  *    shadowed by mistake: svc_main refuses a service route on these paths.
