@@ -4,7 +4,9 @@
  *
  * Invariants checked (any violation aborts):
  *  - NOTE_OK gives a title of NOTE_TITLE_MIN..NOTE_TITLE_MAX bytes and a
- *    body of at most NOTE_BODY_MAX bytes, both valid UTF-8 without NUL;
+ *    body of at most NOTE_BODY_MAX bytes, both valid UTF-8 (checked here
+ *    independently of note_utf8_valid) without NUL;
+ *  - raw input that is not valid UTF-8 is never accepted;
  *  - an accepted note round-trips: the JSON db_get returns holds exactly
  *    the title and body stored (checked with SQLite's json_extract);
  *  - NOTE_INVALID always explains itself (err non-empty);
@@ -41,6 +43,44 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   return 0;
 }
 
+/* An independent UTF-8 check (RFC 3629: no overlongs, no surrogates,
+ * nothing above U+10FFFF), so that a bug in note_utf8_valid cannot hide
+ * itself. 1 if valid. */
+static int utf8_ok(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = s[i], len, cp;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return 0;
+    }
+    if (n - i < len)
+      return 0;
+    for (unsigned k = 1; k < len; k++) {
+      if ((s[i + k] & 0xC0) != 0x80)
+        return 0;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return 0;
+    i += len;
+  }
+  return 1;
+}
+
 static void round_trip(const struct note_input *in) {
   int64_t id = 0;
   char *json = NULL;
@@ -71,10 +111,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   switch (note_parse(parser, (const char *)data, size, &in, err, sizeof err)) {
   case NOTE_OK:
+    if (!utf8_ok(data, size))
+      abort();
     if (in.title_len < NOTE_TITLE_MIN || in.title_len > NOTE_TITLE_MAX ||
         in.body_len > NOTE_BODY_MAX ||
-        !note_utf8_valid(in.title, in.title_len) ||
-        !note_utf8_valid(in.body, in.body_len) ||
+        !utf8_ok((const unsigned char *)in.title, in.title_len) ||
+        !utf8_ok((const unsigned char *)in.body, in.body_len) ||
+        note_utf8_valid(in.title, in.title_len) != 1 ||
         memchr(in.title, '\0', in.title_len) != NULL ||
         memchr(in.body, '\0', in.body_len) != NULL)
       abort();
