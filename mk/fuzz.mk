@@ -61,8 +61,14 @@ check-hostile: $(SL_BINS)
 	  echo "== $$t"; SL_BIN=$(abspath $(OUT)/bin) bash "$$t" || { echo "FAILED: $$t"; fail=1; }; \
 	done; exit $$fail
 
-check-leaks: $(SL_BINS)
+# valgrind cannot run ASan binaries: check-leaks always uses the native build.
+check-leaks:
+ifeq ($(filter 1,$(SANITIZE) $(STATIC)),)
+	$(Q)$(MAKE) --no-print-directory all
 	@SL_BIN=$(abspath $(OUT)/bin) bash tests/soak/valgrind.sh
+else
+	@echo "check-leaks: run it without SANITIZE=1/STATIC=1 (valgrind needs the native build)"; exit 1
+endif
 
 # Needs the scratch images: SOAK_IMAGE_TARGETS (default `images`, from
 # mk/images.mk) is made first, in the recipe, because mk/images.mk is

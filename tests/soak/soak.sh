@@ -151,6 +151,13 @@ $DOCKER start "$name" >/dev/null
 if [[ $crash_ok -eq 1 ]] && wait_ready "$port"; then
   if out=$(cd tests/soak && python3 verify.py "$port" "$acks"); then ok "crash: $out"
   else ko "crash: $out"; fi
+  # The checker itself must be able to fail: an acknowledged write that is
+  # not in the database has to be reported as lost.
+  cp "$acks" "$TMP/acks.bad"
+  printf '999999999\tr0-never-written\n' >>"$TMP/acks.bad"
+  if (cd tests/soak && python3 verify.py "$port" "$TMP/acks.bad" >/dev/null); then
+    ko "crash: verify.py missed a lost acknowledged write"
+  else ok "crash: verify.py reports a lost acknowledged write (self-test)"; fi
 else ko "crash: notes did not come back after the kills"; fi
 [[ $(wc -l <"$acks") -gt 0 ]] && ok "crash: writes were acknowledged in the rounds" || ko "crash: no write acknowledged (the test proved nothing)"
 finish
