@@ -19,9 +19,11 @@
 #                        or full (--no-cache)
 #   --phases LIST        size,pull_cold,pull_warm,unpack,start_warm,
 #                        start_cold,load,build (all)
-#   --pull-budget S      seconds planned for pulls; caps reps of slow cells (240)
-#   --start-budget S     seconds planned for warm starts (150)
-#   --cold-budget S      seconds planned for cold starts (90)
+#   --pull-budget S      seconds planned for pulls; caps reps of slow cells (180)
+#   --pull-max S         a pull estimated to take longer is not run, recorded
+#                        as failed with the reason (60; 0 = no limit)
+#   --start-budget S     seconds planned for warm starts (120)
+#   --cold-budget S      seconds planned for cold starts (60)
 #   --cold-profile P     profile a cold start pulls through (cloud)
 #   --load-duration S    wrk duration (5), --load-threads N (2),
 #                        --load-conns N (32)
@@ -66,7 +68,7 @@ PROFILES_OPT=loopback,datacenter,cloud,edge
 PHASES_OPT=size,pull_cold,pull_warm,unpack,start_warm,start_cold,load,build
 PEERS_OPT=nginx,busybox,go,floor,empty
 REPS=10 LOAD_REPS=1 BUILD_REPS=1 BUILD_SERVICES_OPT=hello BUILD_COLD=service
-PULL_BUDGET=240 START_WARM_BUDGET=150 START_BUDGET=90 COLD_PROFILE=''
+PULL_BUDGET=180 PULL_MAX=60 START_WARM_BUDGET=120 START_BUDGET=60 COLD_PROFILE=''
 LOAD_DURATION=5 LOAD_THREADS=2 LOAD_CONNS=32
 ENGINE=docker ENGINE_MODE=auto REGISTRY_ADDR=127.0.0.1:5000 OUT='' QUICK=0 REPORT=1
 KEEP_REGISTRY=0
@@ -92,6 +94,10 @@ while [[ $# -gt 0 ]]; do
       [[ "$2" == service || "$2" == full ]] || usage_err "invalid --build-cold '$2': expected service or full"
       BUILD_COLD=$2; shift ;;
     --pull-budget) need "$@"; posint "$1" "$2"; PULL_BUDGET=$2; shift ;;
+    --pull-max)
+      need "$@"
+      [[ "$2" =~ ^[0-9]+$ ]] || usage_err "invalid --pull-max '$2': expected whole seconds (0 = no limit)"
+      PULL_MAX=$2; shift ;;
     --start-budget) need "$@"; posint "$1" "$2"; START_WARM_BUDGET=$2; shift ;;
     --cold-budget) need "$@"; posint "$1" "$2"; START_BUDGET=$2; shift ;;
     --cold-profile) need "$@"; COLD_PROFILE=$2; shift ;;
@@ -228,19 +234,44 @@ declare -A BASE_LAYERS=()
 for b in "${!BASES[@]}"; do
   BASE_LAYERS[$b]=$(M image inspect -f '{{join .RootFS.Layers " "}}' "${BASES[$b]}" 2>/dev/null || true)
 done
+# The warm-pull source of each image: whatever shares the longest prefix of
+# its layers, among the bases and the other services' images of this run
+# (hello:naive and whoami:naive share the Debian base and the package
+# layer). Pulled before a warm pull so that those layers are present.
+declare -A IMG_LAYERS=() IMG_SHARED=()
+for subj in "${IMAGES[@]}"; do
+  IMG_LAYERS[$subj]=$(M image inspect -f '{{join .RootFS.Layers " "}}' "$subj")
+  UNCOMP_BYTES[$subj]=$(M image inspect -f '{{.Size}}' "$subj")
+done
+common_layers() {
+  local -a a b
+  local n=0
+  read -r -a a <<<"$1"
+  read -r -a b <<<"$2"
+  while ((n < ${#a[@]} && n < ${#b[@]})) && [[ "${a[$n]}" == "${b[$n]}" ]]; do n=$((n + 1)); done
+  echo "$n"
+}
 USED_BASES=()
 for subj in "${IMAGES[@]}"; do
-  layers=$(M image inspect -f '{{join .RootFS.Layers " "}}' "$subj")
-  UNCOMP_BYTES[$subj]=$(M image inspect -f '{{.Size}}' "$subj")
-  best='' bestlen=0
+  best='' bestn=0
   for b in "${!BASE_LAYERS[@]}"; do
-    bl=${BASE_LAYERS[$b]}
-    [[ -n "$bl" && "$layers" == "$bl"* && ${#bl} -gt $bestlen ]] || continue
-    best=$b bestlen=${#bl}
+    [[ -n "${BASE_LAYERS[$b]}" ]] || continue
+    n=$(common_layers "${IMG_LAYERS[$subj]}" "${BASE_LAYERS[$b]}")
+    ((n > bestn)) || continue
+    best=${BASES[$b]} bestn=$n
+  done
+  for o in "${IMAGES[@]}"; do
+    [[ "$o" != "$subj" && "${IMG_SERVICE[$o]}" != "${IMG_SERVICE[$subj]}" ]] || continue
+    n=$(common_layers "${IMG_LAYERS[$subj]}" "${IMG_LAYERS[$o]}")
+    ((n > bestn)) || continue
+    best=$o bestn=$n
   done
   if [[ -n "$best" ]]; then
-    IMG_BASE[$subj]=${BASES[$best]}
-    [[ " ${USED_BASES[*]} " == *" ${BASES[$best]} "* ]] || USED_BASES+=("${BASES[$best]}")
+    IMG_BASE[$subj]=$best
+    IMG_SHARED[$subj]="$bestn of $(wc -w <<<"${IMG_LAYERS[$subj]}") layers"
+    if [[ -z "${IMG_KIND[$best]:-}" && " ${USED_BASES[*]} " != *" $best "* ]]; then
+      USED_BASES+=("$best")
+    fi
   fi
 done
 
@@ -282,7 +313,7 @@ write_env() {
     --arg phases "${PHASE_LIST[*]}" --arg peers "${PEERS[*]}" \
     --argjson reps "$REPS" --argjson load_reps "$LOAD_REPS" --argjson build_reps "$BUILD_REPS" \
     --arg build_services "${BUILD_SERVICES[*]}" --arg build_cold "$BUILD_COLD" \
-    --argjson pull_budget "$PULL_BUDGET" --argjson start_budget "$START_WARM_BUDGET" \
+    --argjson pull_budget "$PULL_BUDGET" --argjson pull_max "$PULL_MAX" --argjson start_budget "$START_WARM_BUDGET" \
     --argjson cold_budget "$START_BUDGET" --arg cold_profile "$COLD_PROFILE" \
     --argjson load_duration "$LOAD_DURATION" --argjson load_threads "$LOAD_THREADS" \
     --argjson load_conns "$LOAD_CONNS" --argjson quick "$QUICK" \
@@ -296,7 +327,7 @@ write_env() {
       registry: {address: $registry, version: $regver}, wrk: $wrk,
       options: {args: $args, services: $services, variants: $variants, profiles: $profiles, phases: $phases,
                 peers: $peers, reps: $reps, load_reps: $load_reps, build_reps: $build_reps,
-                build_services: $build_services, build_cold: $build_cold, pull_budget_s: $pull_budget,
+                build_services: $build_services, build_cold: $build_cold, pull_budget_s: $pull_budget, pull_max_s: $pull_max,
                 start_warm_budget_s: $start_budget, start_cold_budget_s: $cold_budget,
                 cold_profile: $cold_profile, load_duration_s: $load_duration, load_threads: $load_threads,
                 load_connections: $load_conns, quick: ($quick == 1)},

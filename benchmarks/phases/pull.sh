@@ -24,24 +24,34 @@ pull_est() {
   local prof=$1 subj=$2
   awk -v w="${WIRE_BYTES[$subj]:-50000000}" -v u="${UNCOMP_BYTES[$subj]:-100000000}" \
     -v r="${PROF_RATE[$prof]}" -v t="${PROF_RTT[$prof]}" \
-    'BEGIN { x = 0.9 + u / 150e6 + 10 * t / 1000; if (r > 0) x += w * 8 / r; printf "%.3f\n", x }'
+    'BEGIN { x = 0.9 + u / 50e6 + 10 * t / 1000; if (r > 0) x += w * 8 / r; printf "%.3f\n", x }'
 }
 
 phase_pull() {
-  local prof subj mode key r rep detail line cap total=0 plan=()
+  local prof subj mode key r rep detail line cap est total=0 plan=() warmups=()
   declare -A CAP=()
   for prof in "${PROFILES[@]}"; do
     for subj in "${IMAGES[@]}"; do
+      est=$(pull_est "$prof" "$subj")
       for mode in cold warm; do
         [[ " $PHASES " == *" pull_$mode "* ]] || continue
-        plan+=("$mode/$prof/$subj=$(pull_est "$prof" "$subj")")
+        if over_max "$est"; then
+          sample "pull_$mode" "$subj" "$prof" 0 0 seconds '' s fail \
+            "not run: one pull estimated at $est s exceeds --pull-max $PULL_MAX s; the pull-time model predicts it"
+          continue
+        fi
+        plan+=("$mode/$prof/$subj=$est")
       done
     done
   done
+  for subj in "${IMAGES[@]}"; do
+    over_max "$(pull_est "$PROFILES_LOOP" "$subj")" 5 || warmups+=("$subj")
+  done
   while read -r key r; do CAP[$key]=$r; total=$((total + r)); done < <(plan_reps "$PULL_BUDGET" "$PULL_REPS" "${plan[@]}")
-  phase_begin pull $((total + ${#IMAGES[@]}))
-  # Warm-up round: loopback, cold, every image.
-  for subj in $(shuffled "${IMAGES[@]}"); do
+  phase_begin pull $((total + ${#warmups[@]}))
+  # Warm-up round: loopback, cold, every image whose pull takes under about
+  # 5 s (for the big ones the first measured rep has to do).
+  for subj in $(shuffled "${warmups[@]}"); do
     progress "$subj (warm-up, loopback)" w
     pull_sample pull_cold "${PROFILES_LOOP:-${PROFILES[0]}}" "$subj" 0 1 ''
   done
@@ -58,13 +68,19 @@ phase_pull() {
   done
 }
 
+# over_max EST [LIMIT]: true when EST seconds exceed LIMIT (--pull-max).
+over_max() {
+  local lim=${2:-$PULL_MAX}
+  [[ "$lim" != 0 ]] && awk -v e="$1" -v m="$lim" 'BEGIN { exit !(e > m) }'
+}
+
 # pull_sample PHASE PROFILE SUBJECT REP WARMUP DETAIL
 pull_sample() {
   local phase=$1 prof=$2 subj=$3 rep=$4 wu=$5 detail=$6 mode res s
   mode=${phase#pull_}
   [[ "$ENGINE_MODE" != shared ]] || detail="${detail:+$detail; }shared engine: layers of local images stay, not fully cold"
   [[ "$mode" != warm || -n "${IMG_BASE[$subj]:-}" ]] || detail="${detail:+$detail; }no base layers to share: a second cold pull"
-  [[ "$mode" != warm ]] || detail="${detail:+$detail; }base ${IMG_BASE[$subj]:-none} present"
+  [[ "$mode" != warm || -z "${IMG_BASE[$subj]:-}" ]] || detail="${detail:+$detail; }present first: ${IMG_BASE[$subj]} (${IMG_SHARED[$subj]} shared)"
   if res=$(pull_timed "$mode" "$prof" "$subj"); then
     s=$(kv seconds "$res")
     sample "$phase" "$subj" "$prof" "$rep" "$wu" seconds "$s" s ok "$detail"
@@ -83,7 +99,9 @@ pull_timed() {
   ref=$(ref_via "$prof" "$subj")
   base=${IMG_BASE[$subj]:-}
   if [[ "$mode" == warm && -n "$base" ]]; then
-    out=$(E pull -q "$(ref_via "$prof" "$base")" 2>&1) || { echo "base pull failed: ${out:0:200}"; return 1; }
+    # Directly from the registry: layers are matched by digest, whatever
+    # registry address they came from.
+    out=$(E pull -q "$(ref_via "$LOOP_PROFILE" "$base")" 2>&1) || { echo "pull of $base first failed: ${out:0:200}"; return 1; }
   fi
   out=$(E_timeit pull -q "$ref" 2>"$BENCH_WORK/pull.err") ||
     { echo "pull failed: $(tail -c 300 "$BENCH_WORK/pull.err" | tr '\n' ' ')"; return 1; }

@@ -91,13 +91,22 @@ phase_start_cold() {
   local rep subj key r cap total=0 plan=() detail
   declare -A CAP=()
   ((${#STARTABLE[@]} > 0)) || return 0
+  local est run=()
   for subj in "${STARTABLE[@]}"; do
-    plan+=("$subj=$(awk -v x="$(pull_est "$COLD_PROFILE" "$subj")" 'BEGIN { print x + 1 }')")
+    est=$(awk -v x="$(pull_est "$COLD_PROFILE" "$subj")" 'BEGIN { print x + 1 }')
+    if over_max "$est"; then
+      sample start_cold "$subj" - 0 0 seconds '' s fail \
+        "not run: pull through $COLD_PROFILE estimated at $est s exceeds --pull-max $PULL_MAX s"
+      continue
+    fi
+    plan+=("$subj=$est")
+    run+=("$subj")
   done
+  ((${#run[@]} > 0)) || return 0
   while read -r key r; do CAP[$key]=$r; total=$((total + r)); done < <(plan_reps "$START_BUDGET" "$START_REPS" "${plan[@]}")
   phase_begin start_cold "$total"
   for ((rep = 0; rep < START_REPS; rep++)); do
-    for subj in $(shuffled "${STARTABLE[@]}"); do
+    for subj in $(shuffled "${run[@]}"); do
       cap=${CAP[$subj]}
       ((rep < cap)) || continue
       detail="pull through $COLD_PROFILE"

@@ -28,7 +28,8 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; 
 jqe() { jq -e "$@" >/dev/null 2>&1; }
 
 tmp=$(mktemp -d /tmp/slimline-bench-quick.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+# Kept when a check fails, for a look at the folder and the log.
+trap '[[ $fail -eq 0 ]] && rm -rf "$tmp" || echo "bench_quick: kept $tmp"' EXIT
 out=$tmp/results
 phases=(size pull_cold pull_warm unpack start_warm start_cold load)
 
