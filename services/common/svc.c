@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -62,6 +63,9 @@ static void *g_ctx;
 static double g_start_time;
 static atomic_int g_state = ST_STARTING;
 static atomic_long g_inflight;
+/* Set once the init hook returned 0: service handlers run only after it,
+ * and g_ctx is read only after it (the atomic orders the two). */
+static atomic_int g_init_done;
 
 bool svc_draining(void) { return atomic_load(&g_state) == ST_DRAINING; }
 
@@ -310,7 +314,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   char param[256];
   struct svc_request req = {
       .method = method, .path = url, .version = version,
-      .body = rs->body.buf, .body_len = rs->body.len, .ctx = g_ctx,
+      .body = rs->body.buf, .body_len = rs->body.len,
       .remote_addr = rs->remote, .remote_port = rs->remote_port,
       .lookup = mhd_lookup, .conn = c};
 
@@ -320,11 +324,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   int is_service = route_match(g_routes, g_svc->nroutes, method, url, &idx,
                                param, sizeof param, allow, sizeof allow) !=
                    ROUTE_NOT_FOUND;
-  if (is_service && atomic_load(&g_state) == ST_STARTING) {
+  if (is_service && !atomic_load(&g_init_done)) {
     /* init has not finished: the service's state is not there yet */
     route = (long)idx;
     svc_resp_error(&resp, 503, "starting");
   } else {
+    req.ctx = g_ctx;
     route = svc_dispatch(g_routes, g_nroutes, &req, &resp, param, sizeof param);
   }
   return respond(c, rs, route, method, url, version, &resp);
@@ -430,18 +435,31 @@ static void print_version(const char *name) {
          SL_VERSION, SL_VARIANT, SL_REVISION, SL_BUILD_DATE, MHD_get_version());
 }
 
-/* After the first signal: waits drain_delay seconds (still accepting, with
+struct init_job {
+  const struct svc_service *svc;
+  char err[512];
+  int rc;
+  atomic_int done;
+};
+
+static void *init_thread(void *arg) {
+  struct init_job *job = arg;
+  job->rc = job->svc->init(&g_cfg, &g_ctx, job->err, sizeof job->err);
+  atomic_store(&job->done, 1);
+  return NULL;
+}
+
+/* After the first signal (at *start): waits drain_delay seconds (still accepting, with
  * /readyz 503), stops accepting, then waits for in-flight requests to end,
  * all within the grace period. Returns 0 when drained, 1 when the grace
  * period expired, 128+sig on a second signal. */
-static int drain(struct MHD_Daemon *d, const sigset_t *set) {
-  struct timespec start;
+static int drain(struct MHD_Daemon *d, const sigset_t *set,
+                 const struct timespec *start) {
   const struct timespec tick = {0, SVC_DRAIN_POLL_MS * 1000000L};
   int quiesced = 0;
 
-  clock_gettime(CLOCK_MONOTONIC, &start);
   for (;;) {
-    double t = elapsed(&start);
+    double t = elapsed(start);
     if (!quiesced && t >= (double)g_cfg.drain_delay) {
       MHD_socket ls = MHD_quiesce_daemon(d);
       if (ls != MHD_INVALID_SOCKET)
@@ -520,24 +538,59 @@ int svc_main(const struct svc_service *svc, int argc, char **argv) {
   svc_log(SVC_LOG_INFO, "listening on %s port %u (version %s, variant %s)",
           g_cfg.listen, g_cfg.port, SL_VERSION, SL_VARIANT);
 
+  /* init runs in its own thread so that the main thread keeps taking
+   * signals: a SIGTERM during a slow init (a locked database) turns
+   * /readyz to draining and is acted on once init returns; a second signal
+   * or the grace period ends the process at once. */
+  int sig = 0;
+  struct timespec sig_time;
   if (svc->init != NULL) {
-    err[0] = '\0';
-    if (svc->init(&g_cfg, &g_ctx, err, sizeof err) < 0) {
+    struct init_job job = {.svc = svc};
+    pthread_t tid;
+    int threaded = pthread_create(&tid, NULL, init_thread, &job) == 0;
+    if (!threaded)
+      init_thread(&job);
+    const struct timespec tick = {0, SVC_DRAIN_POLL_MS * 1000000L};
+    while (!atomic_load(&job.done)) {
+      int s = sigtimedwait(&set, NULL, &tick);
+      if (s > 0 && sig != 0) {
+        svc_log(SVC_LOG_WARN, "second signal %d during init: exiting at once",
+                s);
+        _exit(128 + s);
+      }
+      if (s > 0) {
+        sig = s;
+        clock_gettime(CLOCK_MONOTONIC, &sig_time);
+        atomic_store(&g_state, ST_DRAINING);
+        svc_log(SVC_LOG_INFO, "signal %d during init: stopping once it returns",
+                sig);
+      }
+      if (sig != 0 && elapsed(&sig_time) >= (double)g_cfg.shutdown_grace) {
+        svc_log(SVC_LOG_ERROR, "shutdown grace of %u s expired during init: "
+                               "exiting", g_cfg.shutdown_grace);
+        _exit(1);
+      }
+    }
+    if (threaded)
+      pthread_join(tid, NULL);
+    if (job.rc < 0) {
       fprintf(stderr, "%s: init failure: %s\n", svc->name,
-              err[0] != '\0' ? err : "unknown cause");
+              job.err[0] != '\0' ? job.err : "unknown cause");
       goto out;
     }
   }
-  atomic_store(&g_state, ST_READY);
-  svc_log(SVC_LOG_INFO, "ready");
-
-  int sig;
-  while (sigwait(&set, &sig) != 0)
-    ;
-  atomic_store(&g_state, ST_DRAINING);
+  atomic_store(&g_init_done, 1);
+  if (sig == 0) {
+    atomic_store(&g_state, ST_READY);
+    svc_log(SVC_LOG_INFO, "ready");
+    while (sigwait(&set, &sig) != 0)
+      ;
+    clock_gettime(CLOCK_MONOTONIC, &sig_time);
+    atomic_store(&g_state, ST_DRAINING);
+  }
   svc_log(SVC_LOG_INFO, "signal %d: draining (delay %u s, grace %u s)", sig,
           g_cfg.drain_delay, g_cfg.shutdown_grace);
-  int dr = drain(d, &set);
+  int dr = drain(d, &set, &sig_time);
   if (dr > 128) {
     svc_log(SVC_LOG_WARN, "second signal %d: exiting at once", dr - 128);
     _exit(dr);
