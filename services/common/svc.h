@@ -63,7 +63,8 @@
  *        int  init(const struct svc_config *cfg, void **ctx, char *err, size_t errlen);
  *        void fini(void *ctx);
  *    Order: parse config (exit 2 on error) -> start the HTTP daemon
- *    (/readyz 503, /healthz 200) -> init (open the DB...; on -1 the layer
+ *    (/readyz 503, /healthz 200) -> init, in its own thread while the main
+ *    thread keeps taking signals (open the DB...; on -1 the layer
  *    prints "<svc>: init failure: <err>" on stderr, stops and exits 1) ->
  *    ready (/readyz 200) -> signal -> drain (/readyz 503, no new
  *    connections, in-flight requests finish) -> daemon stopped -> fini(ctx)
