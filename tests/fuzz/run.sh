@@ -44,7 +44,7 @@ for t in "$@"; do
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
   size=$(find "$work" -type f | wc -l)
   ncrash=$(find "$crashes" -type f | wc -l)
-  printf '%s: %s executions in %.1f s, coverage %s edges, corpus %s inputs, %s crash files\n' \
+  printf '%s: %s executions in %.1f s, coverage %s edges, %s inputs in the work corpus, %s crash files\n' \
     "$t" "${execs:-?}" "$(awk -v a="$start" -v b="$end" 'BEGIN{print b-a}')" "${cov:-?}" "$size" "$ncrash"
   if [[ $rc -eq 0 && $ncrash -eq 0 ]]; then ok "$t: no crash in ${secs} s"
   else ko "$t: rc $rc, crashes in $crashes (log $log)"; grep -m 5 -E 'ERROR|SUMMARY|==[0-9]+==' "$log"; fi
