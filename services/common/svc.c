@@ -529,6 +529,7 @@ int svc_main(const struct svc_service *svc, int argc, char **argv) {
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
 
+  errno = 0;
   d = start_daemon();
   if (d == NULL) {
     svc_log(SVC_LOG_ERROR, "cannot listen on %s port %u: %s", g_cfg.listen,
@@ -543,7 +544,7 @@ int svc_main(const struct svc_service *svc, int argc, char **argv) {
    * /readyz to draining and is acted on once init returns; a second signal
    * or the grace period ends the process at once. */
   int sig = 0;
-  struct timespec sig_time;
+  struct timespec sig_time = {0, 0};
   if (svc->init != NULL) {
     struct init_job job = {.svc = svc};
     pthread_t tid;
