@@ -24,13 +24,15 @@ FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer \
 SL_FUZZ_COMMON := $(wildcard services/common/*.c)
 fuzz_route_SRCS := tests/fuzz/fuzz_route.c $(SL_FUZZ_COMMON)
 fuzz_route_LIBS := $(SL_MHD_LIBS)
+fuzz_cfg_SRCS := tests/fuzz/fuzz_cfg.c $(SL_FUZZ_COMMON)
+fuzz_cfg_LIBS := $(SL_MHD_LIBS)
 fuzz_notes_SRCS := tests/fuzz/fuzz_notes.c services/notes/note.c services/notes/db.c $(SL_FUZZ_COMMON)
 fuzz_notes_LIBS := $(SL_MHD_LIBS) $(SL_SQLITE_LIBS)
 fuzz_whoami_render_SRCS := tests/fuzz/fuzz_whoami_render.c services/whoami/render.c $(SL_FUZZ_COMMON)
 fuzz_whoami_render_LIBS := $(SL_MHD_LIBS)
 
 # A target is built when all its sources exist (others are in progress).
-FUZZ_TARGETS := $(foreach t,fuzz_route fuzz_notes fuzz_whoami_render,$(if $(strip $(foreach f,$($(t)_SRCS),$(if $(wildcard $(f)),,missing))),,$(t)))
+FUZZ_TARGETS := $(foreach t,fuzz_route fuzz_cfg fuzz_notes fuzz_whoami_render,$(if $(strip $(foreach f,$($(t)_SRCS),$(if $(wildcard $(f)),,missing))),,$(t)))
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 
 define sl_fuzz_rule
