@@ -6,8 +6,24 @@ HOSTILE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RAW="python3 $HOSTILE_DIR/raw.py"
 : "${SL_BIN:?SL_BIN must name the directory of the service binaries}"
 pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL $*"; }
+# Known open findings (known-findings.txt): expected to fail until fixed.
+known() {
+  local d=$1 k
+  while IFS= read -r k; do
+    [[ -z $k || $k == \#* ]] && continue
+    [[ $d == "$k"* ]] && return 0
+  done <"$HOSTILE_DIR/known-findings.txt"
+  return 1
+}
+xfail=0
+ok() {
+  if known "$*"; then fail=$((fail + 1)); echo "XPASS $* (fixed? remove it from tests/hostile/known-findings.txt)"
+  else pass=$((pass + 1)); echo "ok   $*"; fi
+}
+ko() {
+  if known "$*"; then xfail=$((xfail + 1)); echo "XFAIL $* (known finding, see SECURITY.md)"
+  else fail=$((fail + 1)); echo "FAIL $*"; fi
+}
 check() { # check DESCRIPTION COMMAND...: ok if the command succeeds
   local d=$1; shift
   if "$@"; then ok "$d"; else ko "$d"; fi
@@ -74,6 +90,7 @@ expect_raw() {
 }
 finish() {
   [[ -n $SVC_PID ]] && stop
+  [[ $xfail -gt 0 ]] && echo "($xfail known findings failed as expected: tests/hostile/known-findings.txt)"
   echo "$pass passed, $fail failed"
   [[ $fail -eq 0 ]]
 }
