@@ -106,6 +106,17 @@ int svc_resp_header(struct svc_response *resp, const char *name,
   return 0;
 }
 
+bool svc_status_bodiless(int status) {
+  return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+const char *svc_resp_content_type(const struct svc_response *resp) {
+  if (svc_status_bodiless(resp->status))
+    return NULL;
+  return resp->content_type != NULL ? resp->content_type
+                                     : "application/octet-stream";
+}
+
 void svc_response_free(struct svc_response *resp) {
   free(resp->body);
   for (size_t i = 0; i < resp->nheaders; i++) {

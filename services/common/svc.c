@@ -202,9 +202,14 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct reqstate *rs,
                                long route, const char *method, const char *url,
                                const char *version, struct svc_response *resp) {
   struct MHD_Response *r;
+  const char *ctype = svc_resp_content_type(resp);
 
-  if (resp->content_type == NULL)
-    resp->content_type = "application/octet-stream";
+  if (ctype == NULL) {
+    /* 204/304: no body, no Content-Type, whatever the handler set */
+    free(resp->body);
+    resp->body = NULL;
+    resp->body_len = 0;
+  }
   r = MHD_create_response_from_buffer(resp->body_len, resp->body,
                                       MHD_RESPMEM_MUST_FREE);
   if (r == NULL) {
@@ -212,7 +217,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct reqstate *rs,
     return MHD_NO;
   }
   resp->body = NULL; /* MHD owns it now */
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+  if (ctype != NULL)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
   for (size_t i = 0; i < resp->nheaders; i++)
     MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
   /* While draining, close kept-alive connections after this response. Also

@@ -238,6 +238,12 @@ int svc_resp_error(struct svc_response *resp, int status, const char *msg);
 /* Adds a header (copied); -1 also when SVC_MAX_HEADERS are set already. */
 int svc_resp_header(struct svc_response *resp, const char *name,
                     const char *value);
+/* True for statuses that carry no body and no Content-Type (1xx, 204,
+ * 304, RFC 9110 6.4.1): the server drops a body a handler set for them. */
+bool svc_status_bodiless(int status);
+/* The Content-Type the server sends for resp: NULL for a bodiless status,
+ * else resp->content_type, else "application/octet-stream". */
+const char *svc_resp_content_type(const struct svc_response *resp);
 /* Frees body and headers; resp is SVC_RESPONSE_INIT again. */
 void svc_response_free(struct svc_response *resp);
 

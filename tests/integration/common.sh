@@ -4,7 +4,8 @@
 # lock on it, init waits, which gives a window to check: /readyz 503
 # "starting" and service routes 503 during init, a SIGTERM during init
 # (acted on once init returns, exit 0), and a second signal during init
-# (exit at once with 128+signal).
+# (exit at once with 128+signal). Also the layer's 204: no body and no
+# Content-Type (notes DELETE is the only 204 route).
 . "$(dirname "$0")/lib.sh"
 
 if [[ ! -x $SL_BIN/notes ]] || ! command -v sqlite3 >/dev/null; then
@@ -16,6 +17,19 @@ fi
 db=$SL_TMP/notes.db
 # Create the database once (schema), then stop.
 sl_start notes --db "$db" || sl_finish
+# A 204 carries no Content-Type and no body (the layer used to add
+# application/octet-stream to every response).
+expect_status "POST /notes creates a note" 201 -H 'Content-Type: application/json' \
+  -d '{"title": "t", "body": "b"}' "$SL_URL/notes"
+loc=$(tr -d '\r' <"$SL_TMP/h" | sed -n 's/^Location: //Ip')
+_sl_fetch -X DELETE "$SL_URL$loc"
+expect_eq "DELETE $loc is 204" 204 "$_sl_code"
+if tr -d '\r' <"$SL_TMP/h" | grep -qi '^Content-Type:'; then
+  fail "204 has no Content-Type" "$(tr -d '\r' <"$SL_TMP/h" | grep -i '^Content-Type:')"
+else
+  pass "204 has no Content-Type"
+fi
+expect_eq "204 has no body" 0 "$(wc -c <"$SL_TMP/b")"
 sl_stop
 expect_eq "notes created its database and stopped with 0" 0 "$SL_EXIT"
 

@@ -65,6 +65,31 @@ static void bodies_and_headers(void **state) {
   assert_int_equal(r.nheaders, 0);
 }
 
+/* Bug caught: a 204/304 sent with a Content-Type (the server used to add
+ * application/octet-stream to every response without one), or the default
+ * content type lost for ordinary statuses. */
+static void bodiless_statuses(void **state) {
+  (void)state;
+  struct svc_response r = SVC_RESPONSE_INIT;
+  r.status = 204;
+  assert_null(svc_resp_content_type(&r));
+  assert_int_equal(svc_resp_text(&r, 304, "text/plain", "x"), 0);
+  assert_null(svc_resp_content_type(&r));
+  r.status = 101;
+  assert_null(svc_resp_content_type(&r));
+  r.status = 200;
+  assert_string_equal(svc_resp_content_type(&r), "text/plain");
+  r.content_type = NULL;
+  assert_string_equal(svc_resp_content_type(&r), "application/octet-stream");
+  r.status = 205;
+  assert_non_null(svc_resp_content_type(&r));
+  assert_true(svc_status_bodiless(204));
+  assert_true(svc_status_bodiless(304));
+  assert_false(svc_status_bodiless(200));
+  assert_false(svc_status_bodiless(404));
+  svc_response_free(&r);
+}
+
 /* Bug caught: access log lines that a JSON reader rejects, or a request
  * path that forges a second text line. */
 static void access_line(void **state) {
@@ -92,6 +117,7 @@ int main(void) {
       cmocka_unit_test(fake_lookups),
       cmocka_unit_test(error_body),
       cmocka_unit_test(bodies_and_headers),
+      cmocka_unit_test(bodiless_statuses),
       cmocka_unit_test(access_line),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
