@@ -12,7 +12,7 @@ set -uo pipefail
 mode=${1:?usage: run.sh run|check SECONDS TARGET...}
 secs=${2:?seconds}
 shift 2
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 : "${FUZZ_DIR:?FUZZ_DIR must name the build directory of the fuzz targets}"
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # common.sh: helpers for tests/hostile/*.sh (sourced). Each test starts the
 # real binary $SL_BIN/<svc> on a free port with the options under test,
 # speaks raw bytes to it through raw.py, and ends with "N passed, N failed".

@@ -9,7 +9,6 @@
 source "$(dirname "$0")/common.sh"
 
 H='Host: x\r\n'
-J='Content-Type: application/json\r\n'
 post() { # post JSON_BODY_TEXT (printf %b escapes) -> raw POST /notes
 
   printf 'POST /notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n' \

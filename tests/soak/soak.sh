@@ -23,7 +23,7 @@
 # requests elsewhere), and the port survives restarts.
 # Containers and volumes are named h6soak-*-<pid> and removed at the end.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 DOCKER=${DOCKER:-docker}
 PREFIX=${IMAGE_PREFIX:-slimline}
 SECS=${SOAK_SECONDS:-10}

@@ -8,7 +8,7 @@
 #   SL_BIN        directory of the binaries (make check-leaks sets it)
 #   LEAK_REQUESTS requests per kind and service (default 20)
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 : "${SL_BIN:?SL_BIN must name the directory of the service binaries}"
 N=${LEAK_REQUESTS:-20}
 RAW="python3 tests/hostile/raw.py"
