@@ -1,5 +1,6 @@
 /* resp.c: request lookups and response helpers (see svc.h). */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +32,38 @@ const char *svc_header(const struct svc_request *req, const char *name) {
   return kv_find(req->headers, name, 1);
 }
 
+/* Frees the body or releases the stream. */
+static void body_release(struct svc_response *resp) {
+  free(resp->body);
+  resp->body = NULL;
+  if (resp->fill_free != NULL)
+    resp->fill_free(resp->fill_cls);
+  resp->fill = NULL;
+  resp->fill_cls = NULL;
+  resp->fill_free = NULL;
+}
+
+int svc_resp_stream(struct svc_response *resp, int status, const char *ctype,
+                    uint64_t total, svc_fill_fn fill, void *cls,
+                    void (*free_cb)(void *cls)) {
+  body_release(resp);
+  if (total > SIZE_MAX) {
+    if (free_cb != NULL)
+      free_cb(cls);
+    return -1;
+  }
+  resp->status = status;
+  resp->content_type = ctype;
+  resp->body_len = (size_t)total;
+  resp->fill = fill;
+  resp->fill_cls = cls;
+  resp->fill_free = free_cb;
+  return 0;
+}
+
 int svc_resp_take(struct svc_response *resp, int status, const char *ctype,
                   char *body, size_t len) {
-  free(resp->body);
+  body_release(resp);
   resp->status = status;
   resp->content_type = ctype;
   resp->body = body;
@@ -118,7 +148,7 @@ const char *svc_resp_content_type(const struct svc_response *resp) {
 }
 
 void svc_response_free(struct svc_response *resp) {
-  free(resp->body);
+  body_release(resp);
   for (size_t i = 0; i < resp->nheaders; i++) {
     free(resp->headers[i].name);
     free(resp->headers[i].value);

@@ -45,6 +45,8 @@
 /* Thread stack for connection threads: musl's default (128 KiB) is small
  * for SQLite; glibc's (8 MiB of address space) is needlessly big. */
 #define SVC_THREAD_STACK (512 * 1024)
+/* Buffer MHD fills through a streamed response's fill callback. */
+#define SVC_STREAM_BLOCK (32 * 1024)
 /* How often the main thread checks for drained requests. */
 #define SVC_DRAIN_POLL_MS 20
 /* Bytes of a chunked body read and dropped after --max-body was passed,
@@ -206,17 +208,26 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct reqstate *rs,
 
   if (ctype == NULL) {
     /* 204/304: no body, no Content-Type, whatever the handler set */
-    free(resp->body);
-    resp->body = NULL;
-    resp->body_len = 0;
+    svc_resp_take(resp, resp->status, NULL, NULL, 0);
   }
-  r = MHD_create_response_from_buffer(resp->body_len, resp->body,
-                                      MHD_RESPMEM_MUST_FREE);
+  if (resp->fill != NULL) {
+    /* svc_fill_fn has MHD's reader signature: -1 is END_OF_STREAM, which
+     * for a response of known size closes the connection (svc.h) */
+    r = MHD_create_response_from_callback(resp->body_len, SVC_STREAM_BLOCK,
+                                          resp->fill, resp->fill_cls,
+                                          resp->fill_free);
+  } else {
+    r = MHD_create_response_from_buffer(resp->body_len, resp->body,
+                                        MHD_RESPMEM_MUST_FREE);
+  }
   if (r == NULL) {
     svc_response_free(resp);
     return MHD_NO;
   }
-  resp->body = NULL; /* MHD owns it now */
+  /* MHD owns the body or the stream now (it calls fill_free) */
+  resp->body = NULL;
+  resp->fill = NULL;
+  resp->fill_free = NULL;
   if (ctype != NULL)
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
   for (size_t i = 0; i < resp->nheaders; i++)

@@ -14,7 +14,8 @@
  *    "Name"), req->body/req->body_len, req->remote_addr/remote_port,
  *    req->version, req->ctx (what the init hook stored). Fill resp with the
  *    helpers: svc_resp_text(), svc_resp_take(), svc_resp_error(),
- *    svc_resp_header(). Return 0 when resp is filled (any status, including
+ *    svc_resp_header(), svc_resp_stream() for a big body produced on
+ *    demand. Return 0 when resp is filled (any status, including
  *    4xx), -1 on an internal failure: the layer then answers 500 and logs it.
  *    Handlers run concurrently, one thread per connection, and MAY BLOCK
  *    (sleep, wait on a mutex, write to SQLite): see "threading" below. A
@@ -102,6 +103,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #define SVC_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -136,13 +139,22 @@ struct svc_request {
 
 #define SVC_MAX_HEADERS 8
 
+/* Producer of a streamed body (see svc_resp_stream): writes the bytes at
+ * offset pos into buf (at most max bytes) and returns how many it wrote
+ * (1..max), or -1 on failure (the server then closes the connection). */
+typedef ssize_t (*svc_fill_fn)(void *cls, uint64_t pos, char *buf, size_t max);
+
 /* What a handler fills. body is owned by the response (malloc'd) and freed
- * by svc_response_free (the server hands it to MHD without copying). */
+ * by svc_response_free (the server hands it to MHD without copying). A
+ * streamed response has body NULL and fill set instead. */
 struct svc_response {
   int status;
   const char *content_type; /* static string, e.g. "text/plain; charset=utf-8" */
   char *body;
-  size_t body_len;
+  size_t body_len;          /* bytes of body, or that fill produces */
+  svc_fill_fn fill;         /* streamed body, see svc_resp_stream */
+  void *fill_cls;
+  void (*fill_free)(void *cls);
   size_t nheaders;
   struct {
     char *name;
@@ -233,6 +245,25 @@ int svc_resp_printf(struct svc_response *resp, int status, const char *ctype,
 /* Takes ownership of a malloc'd body (freed even on failure). */
 int svc_resp_take(struct svc_response *resp, int status, const char *ctype,
                   char *body, size_t len);
+/* A streamed body of exactly total bytes, produced on demand by fill(cls,
+ * pos, buf, max) instead of held in memory (MHD's
+ * MHD_create_response_from_callback), for bodies too big to allocate.
+ * Contract:
+ *  - fill runs later, after the handler returned, in the connection's
+ *    thread, as the socket accepts data, with pos rising from 0 until total
+ *    bytes were produced and max never above total - pos; never for HEAD,
+ *    for total 0, nor for a bodiless status. cls must therefore outlive the handler: allocate it (or use
+ *    static data), never point it at the handler's stack.
+ *  - free_cb(cls) (may be NULL) runs exactly once when the layer is done
+ *    with cls: after the last fill, or when the client went away, or at
+ *    svc_response_free/replacement if the response never reached the
+ *    server (unit tests, a handler failure). Same thread as fill.
+ *  - Setting another body (svc_resp_set, _take, _error...) releases the
+ *    stream (free_cb runs); svc_resp_stream releases an earlier body.
+ * Returns 0, or -1 when total does not fit in size_t (free_cb has run). */
+int svc_resp_stream(struct svc_response *resp, int status, const char *ctype,
+                    uint64_t total, svc_fill_fn fill, void *cls,
+                    void (*free_cb)(void *cls));
 /* {"error": "<msg>", "status": N} as application/json. */
 int svc_resp_error(struct svc_response *resp, int status, const char *msg);
 /* Adds a header (copied); -1 also when SVC_MAX_HEADERS are set already. */
@@ -244,7 +275,8 @@ bool svc_status_bodiless(int status);
 /* The Content-Type the server sends for resp: NULL for a bodiless status,
  * else resp->content_type, else "application/octet-stream". */
 const char *svc_resp_content_type(const struct svc_response *resp);
-/* Frees body and headers; resp is SVC_RESPONSE_INIT again. */
+/* Frees body (or releases a stream: free_cb) and headers; resp is
+ * SVC_RESPONSE_INIT again. */
 void svc_response_free(struct svc_response *resp);
 
 /* Routes req through table (n entries) as the server does: sets req->param,

@@ -15,9 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifdef __GLIBC__
-#include <malloc.h> /* mallopt, see whoami_init */
-#endif
 
 #include "host.h"
 #include "parse.h"
@@ -27,9 +24,6 @@
 #define CT_TEXT "text/plain; charset=utf-8"
 #define CT_JSON "application/json"
 #define CT_DATA "application/octet-stream"
-
-/* Blocks from this size on are mmap'd by glibc (see whoami_init). */
-#define WHOAMI_MMAP_THRESHOLD (1024 * 1024)
 
 /* A waiting request checks for shutdown this often. */
 #define WAIT_SLICE_MS 50
@@ -230,13 +224,22 @@ int whoami_api(const struct svc_request *req, struct svc_response *resp)
   return echo(req, resp, 1);
 }
 
+/* The /data body: zeros, as many as the layer asks for (it never asks
+ * past the total, svc.h). */
+static ssize_t zero_fill(void *cls, uint64_t pos, char *buf, size_t max)
+{
+  (void)cls;
+  (void)pos;
+  memset(buf, 0, max);
+  return (ssize_t)max;
+}
+
 int whoami_data(const struct svc_request *req, struct svc_response *resp)
 {
   const struct whoami_ctx *ctx = req->ctx;
   const char *text = svc_query(req, "size");
   char err[256];
   uint64_t size;
-  char *buf;
 
   if (text == NULL)
     return svc_resp_error(resp, 400, "missing size: use /data?size=N");
@@ -249,17 +252,9 @@ int whoami_data(const struct svc_request *req, struct svc_response *resp)
              size, ctx->max_data);
     return svc_resp_error(resp, 400, err);
   }
-  /* svc.h takes only a malloc'd body. calloc of a large block maps fresh
-   * zero pages that stay shared with the zero page while MHD only reads
-   * them, so the resident cost stays small (see whoami_init for glibc);
-   * max_data bounds the address space. */
-  buf = calloc(size > 0 ? (size_t)size : 1, 1);
-  if (buf == NULL) {
-    svc_log(SVC_LOG_ERROR, "cannot answer /data: out of memory for %" PRIu64
-            " bytes", size);
-    return -1;
-  }
-  if (svc_resp_take(resp, 200, CT_DATA, buf, (size_t)size) < 0 ||
+  /* Streamed: the body is produced block by block as the socket takes it,
+   * so memory stays flat whatever the size. */
+  if (svc_resp_stream(resp, 200, CT_DATA, size, zero_fill, NULL, NULL) < 0 ||
       svc_resp_header(resp, "Cache-Control", "no-store") < 0)
     return -1;
   return 0;
@@ -291,14 +286,6 @@ static int whoami_init(const struct svc_config *cfg, void **ctx, char *err,
 {
   (void)err;
   (void)errlen;
-#ifdef __GLIBC__
-  /* glibc raises its mmap threshold after a big block is freed, so the
-   * next /data body would come from the heap, be memset by calloc and
-   * count fully in RSS (measured: 16 MiB more per 16 MiB answer). A fixed
-   * threshold keeps big bodies as fresh zero-page mappings. musl maps big
-   * blocks always. */
-  mallopt(M_MMAP_THRESHOLD, WHOAMI_MMAP_THRESHOLD);
-#endif
   g_ctx.max_data = opt_max_data;
   g_ctx.max_wait_ms = opt_max_wait;
   g_ctx.grace_ms = (uint64_t)cfg->shutdown_grace * 1000;

@@ -175,6 +175,23 @@ else
   echo "skip - no IPv6 on lo: IPv6 peer test not run"
 fi
 
+# ---- /data streams: peak memory stays flat for a big answer --------------
+# VmHWM (peak RSS) before and after a 16 MiB answer: a body buffered in
+# memory (malloc + fill, or memset by calloc) raises it by ~16 MiB, a
+# streamed one by a block. Allowed growth: 4 MiB.
+BIG=16777216
+hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+sl_start whoami --listen 127.0.0.1 --max-data "$BIG" || sl_finish
+sl_curl -o /dev/null "$SL_URL/data?size=1048576"   # warm up a connection thread
+h0=$(hwm_kb "$SL_PID")
+_sl_fetch "$SL_URL/data?size=$BIG"
+h1=$(hwm_kb "$SL_PID")
+expect_eq "/data?size=$BIG sends exactly $BIG bytes" "$BIG" "$(wc -c <"$SL_TMP/b")"
+grow=$((h1 - h0))
+if [[ $grow -lt 4096 ]]; then pass "/data?size=$BIG: peak RSS grew by $grow KiB (< 4096)"; else fail "/data?size=$BIG: peak RSS grew by less than 4 MiB" "$h0 KiB -> $h1 KiB"; fi
+sl_stop
+expect_eq "big /data server: exit 0" 0 "$SL_EXIT"
+
 # ---- SIGTERM during ?wait=2s: the request completes, exit 0 ---------------
 sl_start whoami --listen 127.0.0.1 --shutdown-grace 10 || sl_finish
 sl_curl -o "$SL_TMP/drain.body" -w '%{http_code} %{time_total}' "$SL_URL/?wait=2s" >"$SL_TMP/drain.out" 2>&1 &

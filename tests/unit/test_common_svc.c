@@ -90,6 +90,50 @@ static void bodiless_statuses(void **state) {
   svc_response_free(&r);
 }
 
+static int freed;
+static void count_free(void *cls) { freed += *(int *)cls; }
+static ssize_t fill_x(void *cls, uint64_t pos, char *buf, size_t max) {
+  (void)cls;
+  (void)pos;
+  memset(buf, 'x', max);
+  return (ssize_t)max;
+}
+
+/* Bug caught: a stream's free_cb not run (leak) or run twice when the
+ * response is freed or replaced; a stream left behind when a body or an
+ * error replaces it (the server would send the stream); a stream keeping an
+ * earlier malloc'd body. */
+static void stream_ownership(void **state) {
+  (void)state;
+  int one = 1;
+  struct svc_response r = SVC_RESPONSE_INIT;
+  freed = 0;
+  assert_int_equal(svc_resp_text(&r, 200, "text/plain", "old"), 0);
+  assert_int_equal(svc_resp_stream(&r, 200, "x/y", 5, fill_x, &one, count_free), 0);
+  assert_null(r.body);
+  assert_int_equal(r.body_len, 5);
+  assert_ptr_equal(r.fill, fill_x);
+  assert_string_equal(r.content_type, "x/y");
+  svc_response_free(&r);
+  assert_int_equal(freed, 1);
+  assert_null(r.fill);
+  svc_response_free(&r);
+  assert_int_equal(freed, 1);
+
+  assert_int_equal(svc_resp_stream(&r, 200, "x/y", 5, fill_x, &one, count_free), 0);
+  assert_int_equal(svc_resp_error(&r, 500, "internal error"), 0);
+  assert_int_equal(freed, 2);
+  assert_null(r.fill);
+  assert_non_null(strstr(r.body, "internal error"));
+  svc_response_free(&r);
+  assert_int_equal(freed, 2);
+
+  /* no free_cb: nothing to call */
+  assert_int_equal(svc_resp_stream(&r, 200, NULL, 0, fill_x, NULL, NULL), 0);
+  svc_response_free(&r);
+  assert_int_equal(freed, 2);
+}
+
 /* Bug caught: access log lines that a JSON reader rejects, or a request
  * path that forges a second text line. */
 static void access_line(void **state) {
@@ -118,6 +162,7 @@ int main(void) {
       cmocka_unit_test(error_body),
       cmocka_unit_test(bodies_and_headers),
       cmocka_unit_test(bodiless_statuses),
+      cmocka_unit_test(stream_ownership),
       cmocka_unit_test(access_line),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -83,7 +83,9 @@ static void test_data_over_max(void **state)
   data_fails("1KiB", "exceeds the maximum of 1000 bytes");
 }
 
-/* Bug caught: a wrong byte count, a wrong content type. */
+/* Bug caught: a wrong byte count, a wrong content type, a body buffered in
+ * memory (size bytes allocated) instead of streamed, a stream that writes
+ * past the block it is given or anything but zeros. */
 static void test_data_sizes(void **state)
 {
   static const char *const sizes[] = {"0", "1", "1000"};
@@ -95,14 +97,30 @@ static void test_data_sizes(void **state)
     const struct svc_kv q[] = {{"size", sizes[i]}, {NULL, NULL}};
     struct svc_request req = request("/data", q, NULL);
     struct svc_response resp = SVC_RESPONSE_INIT;
-    size_t j;
+    char block[301];
+    size_t pos = 0;
 
     assert_int_equal(whoami_data(&req, &resp), 0);
     assert_int_equal(resp.status, 200);
     assert_int_equal(resp.body_len, want[i]);
     assert_string_equal(resp.content_type, "application/octet-stream");
-    for (j = 0; j < resp.body_len; j++)
-      assert_int_equal(resp.body[j], 0);
+    assert_null(resp.body);
+    assert_non_null(resp.fill);
+    /* read it as the server does: blocks no larger than what is left */
+    while (pos < resp.body_len) {
+      size_t max = resp.body_len - pos < 300 ? resp.body_len - pos : 300;
+      size_t j;
+      ssize_t n;
+
+      memset(block, 'x', sizeof block);
+      n = resp.fill(resp.fill_cls, pos, block, max);
+      assert_true(n > 0 && (size_t)n <= max);
+      for (j = 0; j < (size_t)n; j++)
+        assert_int_equal(block[j], 0);
+      assert_int_equal(block[max], 'x');
+      pos += (size_t)n;
+    }
+    assert_int_equal(pos, want[i]);
     svc_response_free(&resp);
   }
 }
