@@ -177,6 +177,33 @@ static const char *mhd_lookup(void *conn, enum svc_lookup_kind kind,
       key);
 }
 
+struct foreach_job {
+  svc_kv_fn cb;
+  void *cls;
+  size_t n;
+};
+
+static enum MHD_Result foreach_one(void *cls, enum MHD_ValueKind kind,
+                                   const char *key, size_t key_len,
+                                   const char *value, size_t value_len) {
+  struct foreach_job *job = cls;
+
+  (void)kind;
+  job->n++;
+  return job->cb(job->cls, key, key_len, value, value_len) == 0 ? MHD_YES
+                                                                : MHD_NO;
+}
+
+static size_t mhd_foreach(void *conn, enum svc_lookup_kind kind, svc_kv_fn cb,
+                          void *cls) {
+  struct foreach_job job = {.cb = cb, .cls = cls};
+
+  MHD_get_connection_values_n(
+      conn, kind == SVC_LOOKUP_QUERY ? MHD_GET_ARGUMENT_KIND : MHD_HEADER_KIND,
+      foreach_one, &job);
+  return job.n;
+}
+
 static void remote_of(struct MHD_Connection *c, char *addr, size_t len,
                       unsigned *port) {
   const union MHD_ConnectionInfo *ci =
@@ -333,7 +360,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
       .method = method, .path = url, .version = version,
       .body = rs->body.buf, .body_len = rs->body.len,
       .remote_addr = rs->remote, .remote_port = rs->remote_port,
-      .lookup = mhd_lookup, .conn = c};
+      .lookup = mhd_lookup, .foreach = mhd_foreach, .conn = c};
 
   long route;
   size_t idx;

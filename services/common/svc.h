@@ -11,7 +11,8 @@
  *        int handler(const struct svc_request *req, struct svc_response *resp);
  *    Read the request through req->method, req->path, req->param (the {id}
  *    part of a parameter route), svc_query(req, "key"), svc_header(req,
- *    "Name"), req->body/req->body_len, req->remote_addr/remote_port,
+ *    "Name"), svc_req_foreach_header/_query (all, in order),
+ *    req->body/req->body_len, req->remote_addr/remote_port,
  *    req->version, req->ctx (what the init hook stored). Fill resp with the
  *    helpers: svc_resp_text(), svc_resp_take(), svc_resp_error(),
  *    svc_resp_header(), svc_resp_stream() for a big body produced on
@@ -83,8 +84,8 @@
  *        assert_int_equal(handler(&req, &resp), 0);
  *        assert_int_equal(resp.status, 200);
  *        svc_response_free(&resp);
- *    svc_query()/svc_header() read the NULL-terminated .query/.headers
- *    arrays when the request did not come from the server. Link the test
+ *    svc_query()/svc_header()/svc_req_foreach_*() read the NULL-terminated
+ *    .query/.headers arrays when the request did not come from the server. Link the test
  *    with the common library (mk/services.mk does it: UNIT_TESTS += ...).
  *    svc_dispatch() runs the full routing (404/405/HEAD) on a fake request.
  *
@@ -120,6 +121,15 @@ enum svc_lookup_kind { SVC_LOOKUP_QUERY, SVC_LOOKUP_HEADER };
 typedef const char *(*svc_lookup_fn)(void *conn, enum svc_lookup_kind kind,
                                      const char *key);
 
+/* Visitor for svc_req_foreach_*: key and value with their lengths (both
+ * also NUL-terminated; value is NULL for a query argument without '=').
+ * Return 0 to go on, non-zero to stop. */
+typedef int (*svc_kv_fn)(void *cls, const char *key, size_t key_len,
+                         const char *value, size_t value_len);
+/* Iteration seam used by the server (see svc_req_foreach_header). */
+typedef size_t (*svc_foreach_fn)(void *conn, enum svc_lookup_kind kind,
+                                 svc_kv_fn cb, void *cls);
+
 /* What a handler sees. Every pointer is borrowed until the handler returns. */
 struct svc_request {
   const char *method;   /* "GET", "POST"...; HEAD requests show "HEAD" */
@@ -134,6 +144,7 @@ struct svc_request {
   const struct svc_kv *query;   /* fakes for tests (NULL-terminated) */
   const struct svc_kv *headers; /* fakes for tests (NULL-terminated) */
   svc_lookup_fn lookup;         /* set by the server; NULL in tests */
+  svc_foreach_fn foreach;       /* set by the server; NULL in tests */
   void *conn;                   /* opaque server connection */
 };
 
@@ -226,6 +237,17 @@ int svc_main(const struct svc_service *svc, int argc, char **argv);
 /* Query argument / request header (case-insensitive) by name, or NULL. */
 const char *svc_query(const struct svc_request *req, const char *key);
 const char *svc_header(const struct svc_request *req, const char *name);
+
+/* Every request header (svc_req_foreach_header) or query argument
+ * (svc_req_foreach_query) in received order, repeated names kept, passed
+ * to cb until it returns non-zero. Strings are borrowed until the handler
+ * returns. From the server, query keys and values are percent-decoded.
+ * On a fake request (foreach NULL) the .headers / .query arrays are
+ * walked instead. Returns the number of pairs cb was called with. */
+size_t svc_req_foreach_header(const struct svc_request *req, svc_kv_fn cb,
+                              void *cls);
+size_t svc_req_foreach_query(const struct svc_request *req, svc_kv_fn cb,
+                             void *cls);
 
 /* True once a shutdown signal arrived: long waits should end early. */
 bool svc_draining(void);

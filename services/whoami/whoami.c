@@ -1,16 +1,13 @@
 /* whoami.c: handlers, options and the service descriptor (see whoami.h).
  *
  * The shared layer runs one thread per connection, so the ?wait= handler
- * simply sleeps. The request headers in received order and the query
- * arguments are not reachable through svc.h (it offers lookups by name
- * only): from the server, req->conn is the MHD connection and we iterate
- * it with MHD_get_connection_values_n; in unit tests (req->lookup == NULL)
- * the fake req->headers / req->query arrays stand in for it. */
+ * simply sleeps. Headers and query arguments are read in received order
+ * through svc_req_foreach_header/_query, which also walk the fake arrays
+ * of unit-test requests; /data is streamed (svc_resp_stream). */
 #include "whoami.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,30 +54,22 @@ static void kv_add(struct kv_list *l, const char *key, size_t key_len,
       .value_len = value_len};
 }
 
-static enum MHD_Result kv_collect(void *cls, enum MHD_ValueKind kind,
-                                  const char *key, size_t key_len,
-                                  const char *value, size_t value_len)
+static int kv_collect(void *cls, const char *key, size_t key_len,
+                      const char *value, size_t value_len)
 {
-  (void)kind;
   kv_add(cls, key, key_len, value, value_len);
-  return MHD_YES;
+  return 0;
 }
 
 /* Headers (or query arguments) of req in received order into l. Values are
  * borrowed from the request. 0, or -1 on allocation failure. */
-static int collect(const struct svc_request *req, enum MHD_ValueKind kind,
+static int collect(const struct svc_request *req, int query,
                    struct kv_list *l)
 {
-  const struct svc_kv *fake;
-
-  if (req->lookup != NULL) {
-    MHD_get_connection_values_n(req->conn, kind, kv_collect, l);
-  } else {
-    fake = kind == MHD_HEADER_KIND ? req->headers : req->query;
-    for (; fake != NULL && fake->key != NULL; fake++)
-      kv_add(l, fake->key, strlen(fake->key), fake->value,
-             fake->value != NULL ? strlen(fake->value) : 0);
-  }
+  if (query)
+    svc_req_foreach_query(req, kv_collect, l);
+  else
+    svc_req_foreach_header(req, kv_collect, l);
   return l->failed ? -1 : 0;
 }
 
@@ -174,8 +163,7 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
     svc_log(SVC_LOG_ERROR, "cannot answer %s: %s", req->path, err);
     goto cleanup;
   }
-  if (collect(req, MHD_HEADER_KIND, &headers) < 0 ||
-      collect(req, MHD_GET_ARGUMENT_KIND, &args) < 0 ||
+  if (collect(req, 0, &headers) < 0 || collect(req, 1, &args) < 0 ||
       whoami_url_build(&url, req->path, args.items, args.n) < 0)
     goto cleanup;
   info = (struct whoami_info){

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,74 @@ static void fake_lookups(void **state) {
   struct svc_request empty = {.method = "GET", .path = "/"};
   assert_null(svc_query(&empty, "wait"));
   assert_null(svc_header(&empty, "Accept"));
+}
+
+struct seen {
+  char text[128];
+  int stop_after; /* stop once this many were seen (0: never) */
+  int calls;
+};
+
+static int record(void *cls, const char *key, size_t key_len,
+                  const char *value, size_t value_len) {
+  struct seen *s = cls;
+  size_t len = strlen(s->text);
+  assert_int_equal(key_len, strlen(key));
+  assert_int_equal(value_len, value != NULL ? strlen(value) : 0);
+  snprintf(s->text + len, sizeof s->text - len, "%s=%s;", key,
+           value != NULL ? value : "(null)");
+  s->calls++;
+  return s->stop_after != 0 && s->calls >= s->stop_after;
+}
+
+/* Bug caught: iteration that reorders, merges repeated names, drops an
+ * argument without a value, ignores the visitor's stop, or returns a wrong
+ * count; fake requests not iterable (whoami's unit tests rely on it). */
+static void foreach_fake(void **state) {
+  (void)state;
+  const struct svc_kv h[] = {{"X-B", "2"}, {"X-A", "1"}, {"X-B", "again"},
+                             {NULL, NULL}};
+  const struct svc_kv q[] = {{"flag", NULL}, {"a", "1"}, {NULL, NULL}};
+  struct svc_request req = {.method = "GET", .path = "/", .query = q,
+                            .headers = h};
+  struct seen s = {{0}, 0, 0};
+  assert_int_equal(svc_req_foreach_header(&req, record, &s), 3);
+  assert_string_equal(s.text, "X-B=2;X-A=1;X-B=again;");
+  memset(&s, 0, sizeof s);
+  assert_int_equal(svc_req_foreach_query(&req, record, &s), 2);
+  assert_string_equal(s.text, "flag=(null);a=1;");
+  memset(&s, 0, sizeof s);
+  s.stop_after = 2;
+  assert_int_equal(svc_req_foreach_header(&req, record, &s), 2);
+  assert_string_equal(s.text, "X-B=2;X-A=1;");
+  struct svc_request empty = {.method = "GET", .path = "/"};
+  memset(&s, 0, sizeof s);
+  assert_int_equal(svc_req_foreach_header(&empty, record, &s), 0);
+  assert_int_equal(svc_req_foreach_query(&empty, record, &s), 0);
+  assert_int_equal(s.calls, 0);
+}
+
+static enum svc_lookup_kind seam_kind;
+static size_t seam_foreach(void *conn, enum svc_lookup_kind kind, svc_kv_fn cb,
+                           void *cls) {
+  seam_kind = kind;
+  cb(cls, (const char *)conn, strlen(conn), "v", 1);
+  return 1;
+}
+
+/* Bug caught: a server request iterated through its (empty) fake arrays
+ * instead of the server's seam, or headers and query kinds swapped. */
+static void foreach_server_seam(void **state) {
+  (void)state;
+  char conn[] = "K";
+  struct svc_request req = {.method = "GET", .path = "/",
+                            .foreach = seam_foreach, .conn = conn};
+  struct seen s = {{0}, 0, 0};
+  assert_int_equal(svc_req_foreach_query(&req, record, &s), 1);
+  assert_int_equal(seam_kind, SVC_LOOKUP_QUERY);
+  assert_int_equal(svc_req_foreach_header(&req, record, &s), 1);
+  assert_int_equal(seam_kind, SVC_LOOKUP_HEADER);
+  assert_string_equal(s.text, "K=v;K=v;");
 }
 
 /* Bug caught: error bodies that are not the documented JSON, or messages
@@ -159,6 +228,8 @@ static void access_line(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(fake_lookups),
+      cmocka_unit_test(foreach_fake),
+      cmocka_unit_test(foreach_server_seam),
       cmocka_unit_test(error_body),
       cmocka_unit_test(bodies_and_headers),
       cmocka_unit_test(bodiless_statuses),
