@@ -75,48 +75,51 @@ static int collect(const struct svc_request *req, int query,
 
 /* ---- ?wait= ------------------------------------------------------------- */
 
-static uint64_t now_ms(void)
+/* CLOCK_MONOTONIC in nanoseconds. Waits are measured in ns, not ms: a
+ * start rounded down to the millisecond let a wait end up to 1 ms short. */
+static uint64_t now_ns(void)
 {
   struct timespec ts;
 
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* Sleeps ms milliseconds. If the service starts draining meanwhile, the
  * wait ends early enough to answer within the shutdown grace (a margin of
  * up to 1 s, half the grace when it is shorter), so that a drain never
- * fails because of a demo wait. Returns the milliseconds waited and sets
- * *cut when the wait was shortened. */
+ * fails because of a demo wait. Returns the milliseconds waited (never
+ * less than ms unless cut) and sets *cut when the wait was shortened. */
 static uint64_t wait_for(uint64_t ms, uint64_t grace_ms, int *cut)
 {
-  uint64_t start = now_ms();
-  uint64_t deadline = start + ms;
+  uint64_t start = now_ns();
+  uint64_t deadline = start + ms * 1000000u;
   int drain_seen = 0;
   uint64_t now;
 
   *cut = 0;
-  for (now = start; now < deadline; now = now_ms()) {
+  for (now = start; now < deadline; now = now_ns()) {
     uint64_t slice = deadline - now;
     struct timespec ts;
 
     if (!drain_seen && svc_draining()) {
       uint64_t margin = grace_ms / 2 < 1000 ? grace_ms / 2 : 1000;
+      uint64_t cut_at = now + (grace_ms - margin) * 1000000u;
       drain_seen = 1;
-      if (now + grace_ms - margin < deadline) {
-        deadline = now + grace_ms - margin;
+      if (cut_at < deadline) {
+        deadline = cut_at;
         *cut = 1;
         continue;
       }
     }
-    if (slice > WAIT_SLICE_MS)
-      slice = WAIT_SLICE_MS;
-    ts.tv_sec = (time_t)(slice / 1000);
-    ts.tv_nsec = (long)(slice % 1000) * 1000000L;
+    if (slice > (uint64_t)WAIT_SLICE_MS * 1000000u)
+      slice = (uint64_t)WAIT_SLICE_MS * 1000000u;
+    ts.tv_sec = (time_t)(slice / 1000000000u);
+    ts.tv_nsec = (long)(slice % 1000000000u);
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
       ;
   }
-  return now - start;
+  return (now - start) / 1000000u;
 }
 
 /* ---- handlers ------------------------------------------------------------ */
