@@ -7,8 +7,12 @@ passed=0 failed=0 t_all=$SECONDS
 for t in "$here"/test-*.sh; do
   t0=$SECONDS
   echo "== ${t##*/}"
-  out=$(bash "$t" 2>&1 | tee /dev/stderr | tail -n 1)
-  rc=${PIPESTATUS[0]}
+  log=$(mktemp)
+  bash "$t" >"$log" 2>&1
+  rc=$?
+  cat "$log"
+  out=$(tail -n 1 "$log")
+  rm -f "$log"
   if [[ "$out" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
     passed=$((passed + BASH_REMATCH[1]))
     failed=$((failed + BASH_REMATCH[2]))
