@@ -69,7 +69,27 @@ static atomic_long g_inflight;
  * and g_ctx is read only after it (the atomic orders the two). */
 static atomic_int g_init_done;
 
+/* CLOCK_MONOTONIC ns of the first shutdown signal; written before g_state
+ * turns ST_DRAINING, so a reader that sees draining sees it. */
+static atomic_llong g_drain_ns;
+
 bool svc_draining(void) { return atomic_load(&g_state) == ST_DRAINING; }
+
+int svc_drain_start(struct timespec *at) {
+  if (!svc_draining())
+    return -1;
+  long long ns = atomic_load(&g_drain_ns);
+  at->tv_sec = (time_t)(ns / 1000000000LL);
+  at->tv_nsec = (long)(ns % 1000000000LL);
+  return 0;
+}
+
+/* Enters draining now; *at gets the time (the grace period's start). */
+static void start_draining(struct timespec *at) {
+  clock_gettime(CLOCK_MONOTONIC, at);
+  atomic_store(&g_drain_ns, (long long)at->tv_sec * 1000000000LL + at->tv_nsec);
+  atomic_store(&g_state, ST_DRAINING);
+}
 
 /* ---- built-in endpoints ------------------------------------------------ */
 
@@ -605,8 +625,7 @@ int svc_main(const struct svc_service *svc, int argc, char **argv) {
       }
       if (s > 0) {
         sig = s;
-        clock_gettime(CLOCK_MONOTONIC, &sig_time);
-        atomic_store(&g_state, ST_DRAINING);
+        start_draining(&sig_time);
         svc_log(SVC_LOG_INFO, "signal %d during init: stopping once it returns",
                 sig);
       }
@@ -630,8 +649,7 @@ int svc_main(const struct svc_service *svc, int argc, char **argv) {
     svc_log(SVC_LOG_INFO, "ready");
     while (sigwait(&set, &sig) != 0)
       ;
-    clock_gettime(CLOCK_MONOTONIC, &sig_time);
-    atomic_store(&g_state, ST_DRAINING);
+    start_draining(&sig_time);
   }
   svc_log(SVC_LOG_INFO, "signal %d: draining (delay %u s, grace %u s)", sig,
           g_cfg.drain_delay, g_cfg.shutdown_grace);

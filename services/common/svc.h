@@ -20,7 +20,8 @@
  *    4xx), -1 on an internal failure: the layer then answers 500 and logs it.
  *    Handlers run concurrently, one thread per connection, and MAY BLOCK
  *    (sleep, wait on a mutex, write to SQLite): see "threading" below. A
- *    handler that waits for long should poll svc_draining() and give up early.
+ *    handler that waits for long should poll svc_draining() and give up
+ *    early, by svc_drain_start() + the grace period at the latest.
  *    HEAD is answered with the GET handler; the layer drops the body.
  *
  * 2. A route table, designated initializers, static const:
@@ -106,6 +107,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define SVC_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -251,6 +253,12 @@ size_t svc_req_foreach_query(const struct svc_request *req, svc_kv_fn cb,
 
 /* True once a shutdown signal arrived: long waits should end early. */
 bool svc_draining(void);
+/* When draining began: 0 and *at = the CLOCK_MONOTONIC time the first
+ * shutdown signal was taken (the start of --shutdown-grace), or -1 (at
+ * untouched) when not draining. A handler that waits should end by
+ * at + grace (less a margin), not by its own start + grace: a request may
+ * arrive on a kept-alive connection long after the signal. Thread-safe. */
+int svc_drain_start(struct timespec *at);
 
 /* Response helpers. All return 0, or -1 on allocation failure (resp keeps
  * what it had). Setting a body replaces (and frees) an earlier one. */

@@ -85,16 +85,20 @@ static uint64_t now_ns(void)
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Sleeps ms milliseconds. If the service starts draining meanwhile, the
- * wait ends early enough to answer within the shutdown grace (a margin of
- * up to 1 s, half the grace when it is shorter), so that a drain never
- * fails because of a demo wait. Returns the milliseconds waited (never
- * less than ms unless cut) and sets *cut when the wait was shortened. */
+/* Sleeps ms milliseconds. Once the service drains (before or during the
+ * wait), the wait ends early enough to answer within the shutdown grace,
+ * counted from when draining began (svc_drain_start), less a margin of up
+ * to 1 s (half the grace when it is shorter): a drain never fails because
+ * of a demo wait, even one that arrived on a kept-alive connection late in
+ * the grace period (it answers at once). Returns the milliseconds waited
+ * (never less than ms unless cut) and sets *cut when the wait was
+ * shortened. */
 static uint64_t wait_for(uint64_t ms, uint64_t grace_ms, int *cut)
 {
   uint64_t start = now_ns();
   uint64_t deadline = start + ms * 1000000u;
   int drain_seen = 0;
+  struct timespec drain;
   uint64_t now;
 
   *cut = 0;
@@ -102,12 +106,14 @@ static uint64_t wait_for(uint64_t ms, uint64_t grace_ms, int *cut)
     uint64_t slice = deadline - now;
     struct timespec ts;
 
-    if (!drain_seen && svc_draining()) {
+    if (!drain_seen && svc_drain_start(&drain) == 0) {
       uint64_t margin = grace_ms / 2 < 1000 ? grace_ms / 2 : 1000;
-      uint64_t cut_at = now + (grace_ms - margin) * 1000000u;
+      uint64_t cut_at = (uint64_t)drain.tv_sec * 1000000000u +
+                        (uint64_t)drain.tv_nsec +
+                        (grace_ms - margin) * 1000000u;
       drain_seen = 1;
       if (cut_at < deadline) {
-        deadline = cut_at;
+        deadline = cut_at > now ? cut_at : now;
         *cut = 1;
         continue;
       }

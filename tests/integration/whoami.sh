@@ -224,4 +224,50 @@ ms=$(ms_of "${out#* }")
 if [[ $ms -lt 2500 ]]; then pass "wait beyond the grace: answered within the grace ($ms ms)"; else fail "wait beyond the grace: answered within the grace" "$ms ms"; fi
 expect_eq "wait beyond the grace: exit 0, not a grace timeout" 0 "$SL_EXIT"
 
+# ---- a wait on a kept-alive connection after SIGTERM ----------------------
+# With --drain-delay 2 the server keeps serving for 2 s after SIGTERM (idle
+# kept-alive connections would otherwise be closed at once). One
+# connection: GET /healthz (kept alive), SIGTERM, 1.5 s later GET
+# /?wait=15s on the same connection. The cut must count from the signal
+# (grace 3 s, margin 1 s: answer by 2 s after it), not from the request's
+# arrival (that would answer 3.5 s after the signal: the grace expires first,
+# exit 1, no answer). Writes go through a subshell: a closed socket must not
+# kill the script with SIGPIPE.
+# read_response FD: reads one HTTP/1.1 response (headers to $SL_TMP/ka.h,
+# body by Content-Length), 0 or 1 on timeout/EOF.
+read_response() {
+  local fd=$1 line len=0 body
+  : >"$SL_TMP/ka.h"
+  IFS= read -r -t 10 line <&"$fd" || return 1
+  printf '%s\n' "${line%$'\r'}" >>"$SL_TMP/ka.h"
+  while IFS= read -r -t 10 line <&"$fd"; do
+    line=${line%$'\r'}
+    [[ -z $line ]] && break
+    printf '%s\n' "$line" >>"$SL_TMP/ka.h"
+    [[ ${line,,} =~ ^content-length:\ *([0-9]+) ]] && len=${BASH_REMATCH[1]}
+  done
+  [[ $len -eq 0 ]] || read -r -t 10 -N "$len" body <&"$fd" || return 1
+  return 0
+}
+sl_start whoami --listen 127.0.0.1 --shutdown-grace 3 --drain-delay 2 --max-wait 20000 || sl_finish
+exec 5<>"/dev/tcp/127.0.0.1/$SL_PORT"
+(printf 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n' >&5) 2>/dev/null
+if read_response 5 && grep -q ' 200 ' "$SL_TMP/ka.h"; then pass "kept-alive: first request 200"; else fail "kept-alive: first request 200" "$(cat "$SL_TMP/ka.h")"; fi
+t0=$(date +%s%N)
+kill -TERM "$SL_PID"
+sleep 1.5
+(printf 'GET /?wait=15s HTTP/1.1\r\nHost: t\r\n\r\n' >&5) 2>/dev/null
+if read_response 5; then got=1; else got=0; fi
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+exec 5>&-
+expect_eq "kept-alive after SIGTERM: the late wait is answered" 1 "$got"
+expect_contains "kept-alive after SIGTERM: 200" " 200 " "$(head -1 "$SL_TMP/ka.h")"
+expect_contains "kept-alive after SIGTERM: the wait says it was cut" "X-Whoami-Wait-Cut: draining" "$(cat "$SL_TMP/ka.h")"
+if [[ $ms -lt 3000 ]]; then pass "kept-alive after SIGTERM: answered within the grace ($ms ms after the signal)"; else fail "kept-alive after SIGTERM: answered within the grace" "$ms ms after the signal"; fi
+if sl_wait_exit "$SL_PID" 10; then
+  expect_eq "kept-alive after SIGTERM: exit 0, not a grace timeout" 0 "$SL_EXIT"
+else
+  fail "kept-alive after SIGTERM: process ended"
+fi
+
 sl_finish

@@ -1,5 +1,7 @@
 /* Unit tests of services/whoami/whoami.c: the handlers on fake requests
- * (svc.h's test seam: req->query / req->headers arrays, no MHD). */
+ * (svc.h's test seam: req->query / req->headers arrays, no MHD), and
+ * svc_drain_start wrapped (-Wl,--wrap, services/whoami/service.mk) so that
+ * a test can pretend the layer is draining since a given time. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,25 @@
 
 static struct whoami_ctx ctx = {
     .max_data = 1000, .max_wait_ms = 500, .grace_ms = 10000};
+
+/* The seam: draining since drain_ago_ms before the call, or not draining
+ * when drain_ago_ms < 0. */
+static long long drain_ago_ms = -1;
+
+int __wrap_svc_drain_start(struct timespec *at);
+int __wrap_svc_drain_start(struct timespec *at)
+{
+  long long ns;
+
+  if (drain_ago_ms < 0)
+    return -1;
+  clock_gettime(CLOCK_MONOTONIC, at);
+  ns = (long long)at->tv_sec * 1000000000LL + at->tv_nsec -
+       drain_ago_ms * 1000000LL;
+  at->tv_sec = (time_t)(ns / 1000000000LL);
+  at->tv_nsec = (long)(ns % 1000000000LL);
+  return 0;
+}
 
 static struct svc_request request(const char *path, const struct svc_kv *query,
                                   const struct svc_kv *headers)
@@ -233,6 +254,45 @@ static void test_wait_delays(void **state)
   svc_response_free(&resp);
 }
 
+/* Bug caught: a wait cut relative to its own start instead of to when
+ * draining began. Draining began 20 s ago with a 10 s grace: a request
+ * arriving now (on a kept-alive connection) must answer at once, flagged
+ * as cut; measured from its own start it would wait the full 500 ms and
+ * the process would overrun its grace. No timing bound: the header says. */
+static void test_wait_cut_from_drain_start(void **state)
+{
+  const struct svc_kv q[] = {{"wait", "500ms"}, {NULL, NULL}};
+  struct svc_request req = request("/", q, NULL);
+  struct svc_response resp = SVC_RESPONSE_INIT;
+
+  (void)state;
+  drain_ago_ms = 20000;
+  assert_int_equal(whoami_root(&req, &resp), 0);
+  drain_ago_ms = -1;
+  assert_int_equal(resp.status, 200);
+  assert_non_null(resp_header(&resp, "X-Whoami-Wait-Cut"));
+  assert_string_equal(resp_header(&resp, "X-Whoami-Wait-Cut"), "draining");
+  svc_response_free(&resp);
+}
+
+/* Bug caught: a wait cut while draining although it ends within the grace
+ * (draining began just now, grace 10 s, wait 120 ms). */
+static void test_wait_within_grace_not_cut(void **state)
+{
+  const struct svc_kv q[] = {{"wait", "120ms"}, {NULL, NULL}};
+  struct svc_request req = request("/", q, NULL);
+  struct svc_response resp = SVC_RESPONSE_INIT;
+
+  (void)state;
+  drain_ago_ms = 0;
+  assert_int_equal(whoami_root(&req, &resp), 0);
+  drain_ago_ms = -1;
+  assert_int_equal(resp.status, 200);
+  assert_null(resp_header(&resp, "X-Whoami-Wait-Cut"));
+  assert_true(atoi(resp_header(&resp, "X-Whoami-Waited-Ms")) >= 120);
+  svc_response_free(&resp);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -244,6 +304,8 @@ int main(void)
       cmocka_unit_test(test_negotiation),
       cmocka_unit_test(test_wait_errors),
       cmocka_unit_test(test_wait_delays),
+      cmocka_unit_test(test_wait_cut_from_drain_start),
+      cmocka_unit_test(test_wait_within_grace_not_cut),
   };
 
   return cmocka_run_group_tests_name("whoami_handlers", tests, NULL, NULL);
