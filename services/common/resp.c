@@ -32,32 +32,6 @@ const char *svc_header(const struct svc_request *req, const char *name) {
   return kv_find(req->headers, name, 1);
 }
 
-static size_t kv_walk(const struct svc_kv *kv, svc_kv_fn cb, void *cls) {
-  size_t n = 0;
-
-  for (; kv != NULL && kv->key != NULL; kv++) {
-    n++;
-    if (cb(cls, kv->key, strlen(kv->key), kv->value,
-           kv->value != NULL ? strlen(kv->value) : 0) != 0)
-      break;
-  }
-  return n;
-}
-
-size_t svc_req_foreach_header(const struct svc_request *req, svc_kv_fn cb,
-                              void *cls) {
-  if (req->foreach != NULL)
-    return req->foreach(req->conn, SVC_LOOKUP_HEADER, cb, cls);
-  return kv_walk(req->headers, cb, cls);
-}
-
-size_t svc_req_foreach_query(const struct svc_request *req, svc_kv_fn cb,
-                             void *cls) {
-  if (req->foreach != NULL)
-    return req->foreach(req->conn, SVC_LOOKUP_QUERY, cb, cls);
-  return kv_walk(req->query, cb, cls);
-}
-
 /* Frees the body or releases the stream. */
 static void body_release(struct svc_response *resp) {
   free(resp->body);

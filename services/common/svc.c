@@ -197,6 +197,8 @@ static const char *mhd_lookup(void *conn, enum svc_lookup_kind kind,
       key);
 }
 
+/* ---- ordered iteration (svc.h) ------------------------------------------ */
+
 struct foreach_job {
   svc_kv_fn cb;
   void *cls;
@@ -214,14 +216,32 @@ static enum MHD_Result foreach_one(void *cls, enum MHD_ValueKind kind,
                                                                 : MHD_NO;
 }
 
-static size_t mhd_foreach(void *conn, enum svc_lookup_kind kind, svc_kv_fn cb,
-                          void *cls) {
+/* The server's values of kind, or the fake array of a test request. */
+static size_t foreach_kind(const struct svc_request *req,
+                           enum MHD_ValueKind kind, const struct svc_kv *kv,
+                           svc_kv_fn cb, void *cls) {
   struct foreach_job job = {.cb = cb, .cls = cls};
 
-  MHD_get_connection_values_n(
-      conn, kind == SVC_LOOKUP_QUERY ? MHD_GET_ARGUMENT_KIND : MHD_HEADER_KIND,
-      foreach_one, &job);
+  if (req->conn != NULL) {
+    MHD_get_connection_values_n(req->conn, kind, foreach_one, &job);
+    return job.n;
+  }
+  for (; kv != NULL && kv->key != NULL; kv++) {
+    if (foreach_one(&job, kind, kv->key, strlen(kv->key), kv->value,
+                    kv->value != NULL ? strlen(kv->value) : 0) == MHD_NO)
+      break;
+  }
   return job.n;
+}
+
+size_t svc_req_foreach_header(const struct svc_request *req, svc_kv_fn cb,
+                              void *cls) {
+  return foreach_kind(req, MHD_HEADER_KIND, req->headers, cb, cls);
+}
+
+size_t svc_req_foreach_query(const struct svc_request *req, svc_kv_fn cb,
+                             void *cls) {
+  return foreach_kind(req, MHD_GET_ARGUMENT_KIND, req->query, cb, cls);
 }
 
 static void remote_of(struct MHD_Connection *c, char *addr, size_t len,
@@ -380,7 +400,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
       .method = method, .path = url, .version = version,
       .body = rs->body.buf, .body_len = rs->body.len,
       .remote_addr = rs->remote, .remote_port = rs->remote_port,
-      .lookup = mhd_lookup, .foreach = mhd_foreach, .conn = c};
+      .lookup = mhd_lookup, .conn = c};
 
   long route;
   size_t idx;

@@ -128,9 +128,6 @@ typedef const char *(*svc_lookup_fn)(void *conn, enum svc_lookup_kind kind,
  * Return 0 to go on, non-zero to stop. */
 typedef int (*svc_kv_fn)(void *cls, const char *key, size_t key_len,
                          const char *value, size_t value_len);
-/* Iteration seam used by the server (see svc_req_foreach_header). */
-typedef size_t (*svc_foreach_fn)(void *conn, enum svc_lookup_kind kind,
-                                 svc_kv_fn cb, void *cls);
 
 /* What a handler sees. Every pointer is borrowed until the handler returns. */
 struct svc_request {
@@ -146,8 +143,9 @@ struct svc_request {
   const struct svc_kv *query;   /* fakes for tests (NULL-terminated) */
   const struct svc_kv *headers; /* fakes for tests (NULL-terminated) */
   svc_lookup_fn lookup;         /* set by the server; NULL in tests */
-  svc_foreach_fn foreach;       /* set by the server; NULL in tests */
-  void *conn;                   /* opaque server connection */
+  void *conn;                   /* opaque server connection; NULL in
+                                   tests (svc_req_foreach_* then walk
+                                   .headers / .query) */
 };
 
 #define SVC_MAX_HEADERS 8
@@ -244,8 +242,9 @@ const char *svc_header(const struct svc_request *req, const char *name);
  * (svc_req_foreach_query) in received order, repeated names kept, passed
  * to cb until it returns non-zero. Strings are borrowed until the handler
  * returns. From the server, query keys and values are percent-decoded.
- * On a fake request (foreach NULL) the .headers / .query arrays are
- * walked instead. Returns the number of pairs cb was called with. */
+ * On a fake request (conn NULL) the .headers / .query arrays are walked
+ * instead. Returns the number of pairs cb was called with. (In svc.c, not
+ * resp.c: a static binary that never iterates links none of it.) */
 size_t svc_req_foreach_header(const struct svc_request *req, svc_kv_fn cb,
                               void *cls);
 size_t svc_req_foreach_query(const struct svc_request *req, svc_kv_fn cb,

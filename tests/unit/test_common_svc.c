@@ -73,29 +73,6 @@ static void foreach_fake(void **state) {
   assert_int_equal(s.calls, 0);
 }
 
-static enum svc_lookup_kind seam_kind;
-static size_t seam_foreach(void *conn, enum svc_lookup_kind kind, svc_kv_fn cb,
-                           void *cls) {
-  seam_kind = kind;
-  cb(cls, (const char *)conn, strlen(conn), "v", 1);
-  return 1;
-}
-
-/* Bug caught: a server request iterated through its (empty) fake arrays
- * instead of the server's seam, or headers and query kinds swapped. */
-static void foreach_server_seam(void **state) {
-  (void)state;
-  char conn[] = "K";
-  struct svc_request req = {.method = "GET", .path = "/",
-                            .foreach = seam_foreach, .conn = conn};
-  struct seen s = {{0}, 0, 0};
-  assert_int_equal(svc_req_foreach_query(&req, record, &s), 1);
-  assert_int_equal(seam_kind, SVC_LOOKUP_QUERY);
-  assert_int_equal(svc_req_foreach_header(&req, record, &s), 1);
-  assert_int_equal(seam_kind, SVC_LOOKUP_HEADER);
-  assert_string_equal(s.text, "K=v;K=v;");
-}
-
 /* Bug caught: error bodies that are not the documented JSON, or messages
  * with quotes breaking it. */
 static void error_body(void **state) {
@@ -229,7 +206,6 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(fake_lookups),
       cmocka_unit_test(foreach_fake),
-      cmocka_unit_test(foreach_server_seam),
       cmocka_unit_test(error_body),
       cmocka_unit_test(bodies_and_headers),
       cmocka_unit_test(bodiless_statuses),
