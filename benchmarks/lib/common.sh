@@ -83,6 +83,40 @@ plan_reps() {
     }'
 }
 
+# over_budget T0 BUDGET: true when more than BUDGET seconds have passed
+# since T0 (epoch seconds). The planned caps come from estimates; this is
+# the guard when the machine is slower than estimated: no new rep round
+# starts once a phase has used its budget.
+over_budget() { (($(date +%s) - $1 > $2)); }
+
+# annotate_caps PHASE MAX: every non-warm-up sample of PHASE whose cell
+# (subject, profile) got fewer than MAX reps gets "reps capped R/MAX by
+# budget" in its detail (once), so that no cap is silent.
+annotate_caps() {
+  local phase=$1 max=$2 tmp=$OUT/samples.csv.tmp
+  awk -v ph="$phase" -v max="$max" '
+    function key(line,   f) { split(line, f, ","); return f[2] "," f[6] }
+    NR == FNR {
+      if (FNR > 1) {
+        split($0, f, ",")
+        if (f[1] == ph && f[8] == "0") { k = f[2] "," f[6]; if (!((k, f[7]) in seen)) { seen[k, f[7]] = 1; n[k]++ } }
+      }
+      next
+    }
+    FNR == 1 { print; next }
+    {
+      split($0, f, ",")
+      k = f[2] "," f[6]
+      if (f[1] == ph && f[8] == "0" && n[k] < max && index($0, "reps capped") == 0 && index($0, "not run:") == 0) {
+        note = "reps capped " n[k] "/" max " by budget"
+        if ($0 ~ /"$/) { sub(/"$/, "; " note "\"") }
+        else if ($0 ~ /,$/) { $0 = $0 note }
+        else { $0 = $0 "; " note }
+      }
+      print
+    }' "$OUT/samples.csv" "$OUT/samples.csv" >"$tmp" && mv "$tmp" "$OUT/samples.csv"
+}
+
 # free_port: a TCP port on 127.0.0.1 nobody listens on (racy but checked
 # again by whoever binds it).
 free_port() {

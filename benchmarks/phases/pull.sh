@@ -15,10 +15,14 @@
 #   unpack     the cold pull on the loopback profile, repeated under this
 #              name: transfer at loopback speed plus extraction, the unpack
 #              term of the pull-time model.
-# Warm-up: one loopback cold pull of every image before rep 0, warmup=1.
+# Warm-up: one loopback cold pull of every image whose pull is estimated
+# under 5 s, before rep 0, warmup=1.
 # Reps per (profile, image, mode) cell are planned from --pull-budget with
-# the estimate wire_bytes*8/rate + 10*rtt + 0.9 s + uncompressed/150 MB/s; a capped cell says
-# "reps capped R/N by budget" in every sample's detail.
+# the estimate wire_bytes*8/rate + 10*rtt + 0.9 s + uncompressed/50 MB/s;
+# a cell estimated beyond --pull-max is not run (one fail sample says so);
+# no new round starts once the phase has used its budget. At the end every
+# sample of a cell with fewer than --reps reps says "reps capped R/N by
+# budget" in its detail.
 
 pull_est() {
   local prof=$1 subj=$2
@@ -55,17 +59,25 @@ phase_pull() {
     progress "$subj (warm-up, loopback)" w
     pull_sample pull_cold "${PROFILES_LOOP:-${PROFILES[0]}}" "$subj" 0 1 ''
   done
+  local t0
+  t0=$(date +%s)
   for ((rep = 0; rep < PULL_REPS; rep++)); do
+    if ((rep > 0)) && over_budget "$t0" "$PULL_BUDGET"; then
+      say "pull: budget of $PULL_BUDGET s used after $rep rounds; no further rounds"
+      break
+    fi
     for line in $(shuffled "${!CAP[@]}"); do
       cap=${CAP[$line]}
       ((rep < cap)) || continue
       mode=${line%%/*} prof=${line#*/} prof=${prof%%/*} subj=${line#*/*/}
       detail=''
-      ((cap >= PULL_REPS)) || detail="reps capped $cap/$PULL_REPS by budget"
       progress "$subj $mode $prof" "$rep"
       pull_sample "pull_$mode" "$prof" "$subj" "$rep" 0 "$detail"
     done
   done
+  annotate_caps pull_cold "$PULL_REPS"
+  annotate_caps pull_warm "$PULL_REPS"
+  annotate_caps unpack "$PULL_REPS"
 }
 
 # over_max EST [LIMIT]: true when EST seconds exceed LIMIT (--pull-max).

@@ -73,18 +73,24 @@ phase_start_warm() {
   # About 2 s per start and removal on this kind of machine: cap the reps
   # (for every image alike, so the interleaving stays intact) by the budget.
   reps=$(plan_reps "$START_WARM_BUDGET" "$START_REPS" "all=$(awk -v n="$n" 'BEGIN { print 2 * n }')" | awk '{ print $2 }')
-  ((reps >= START_REPS)) || detail="reps capped $reps/$START_REPS by budget"
   phase_begin start_warm $(((reps + 1) * n))
   for subj in $(shuffled "${STARTABLE[@]}"); do
     progress "$subj (warm-up)" w
     start_sample start_warm - "$subj" 0 1 "$detail"
   done
+  local t0
+  t0=$(date +%s)
   for ((rep = 0; rep < reps; rep++)); do
+    if ((rep > 0)) && over_budget "$t0" "$START_WARM_BUDGET"; then
+      say "start_warm: budget of $START_WARM_BUDGET s used after $rep rounds; no further rounds"
+      break
+    fi
     for subj in $(shuffled "${STARTABLE[@]}"); do
       progress "$subj" "$rep"
       start_sample start_warm - "$subj" "$rep" 0 "$detail"
     done
   done
+  annotate_caps start_warm "$START_REPS"
 }
 
 phase_start_cold() {
@@ -105,14 +111,20 @@ phase_start_cold() {
   ((${#run[@]} > 0)) || return 0
   while read -r key r; do CAP[$key]=$r; total=$((total + r)); done < <(plan_reps "$START_BUDGET" "$START_REPS" "${plan[@]}")
   phase_begin start_cold "$total"
+  local t0
+  t0=$(date +%s)
   for ((rep = 0; rep < START_REPS; rep++)); do
+    if ((rep > 0)) && over_budget "$t0" "$START_BUDGET"; then
+      say "start_cold: budget of $START_BUDGET s used after $rep rounds; no further rounds"
+      break
+    fi
     for subj in $(shuffled "${run[@]}"); do
       cap=${CAP[$subj]}
       ((rep < cap)) || continue
       detail="pull through $COLD_PROFILE"
-      ((cap >= START_REPS)) || detail="$detail; reps capped $cap/$START_REPS by budget"
       progress "$subj" "$rep"
       start_sample start_cold "$COLD_PROFILE" "$subj" "$rep" 0 "$detail"
     done
   done
+  annotate_caps start_cold "$START_REPS"
 }
