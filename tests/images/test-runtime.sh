@@ -4,7 +4,7 @@
 # picks a free one); containers are reached nowhere else.
 #
 # Per image, and the bug each check catches:
-#   starts, /healthz 200       entrypoint wrong, binary missing a library or
+#   starts, /healthz, /readyz  entrypoint wrong, binary missing a library or
 #                              file, listens on loopback inside the container
 #   main endpoint answers      routes or the service layer broken in the image
 #   HEALTHCHECK healthy        health check command missing from the image,
@@ -66,7 +66,13 @@ worker() {
     docker logs --tail 5 "$name" 2>&1 | sed 's/^/    /'
     return
   fi
-  echo "PASS $d: starts$hard, /healthz answers after $((SECONDS - t0)) s"
+  # /healthz is liveness; the main endpoints wait for readiness (/readyz),
+  # which notes reaches once its database is open.
+  if ! wait_http "$base/readyz" 30; then
+    echo "FAIL $d: /healthz answers but /readyz not 2xx within 30 s$hard"
+    return
+  fi
+  echo "PASS $d: starts$hard, /healthz and /readyz answer after $((SECONDS - t0)) s"
 
   case $s in
     hello)
@@ -116,14 +122,15 @@ worker() {
 
   if [[ $s == notes ]]; then
     local again=$name-again
-    if ! port=$(start "$again" "$img") || [[ -z "$port" ]] || ! wait_http "http://127.0.0.1:$port/healthz" 30; then
+    if ! port=$(start "$again" "$img") || [[ -z "$port" ]] || ! wait_http "http://127.0.0.1:$port/readyz" 30; then
       echo "FAIL $d: second container on volume $vol did not come up"
       return
     fi
-    body=$(curl -sS -m 5 "http://127.0.0.1:$port/notes")
-    [[ "$body" == *"$name"* ]] &&
+    code=$(curl -sS -m 10 -o "$TMPD/$name.again" -w '%{http_code}' "http://127.0.0.1:$port/notes" 2>"$TMPD/$name.err")
+    body="HTTP $code $(head -c 200 "$TMPD/$name.again" 2>/dev/null) $(cat "$TMPD/$name.err")"
+    [[ $code == 200 ]] && grep -qF "$name" "$TMPD/$name.again" &&
       echo "PASS $d: the note survives a container restart on named volume $vol" ||
-      echo "FAIL $d: the note is lost after a restart on named volume $vol: ${body:0:200}"
+      echo "FAIL $d: the note is lost after a restart on named volume $vol: ${body:0:300}"
     docker stop "$again" >/dev/null
   fi
 }
