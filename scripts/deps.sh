@@ -18,7 +18,7 @@ declare -A PKGS=(
   [static]="gcc libc6-dev make cmake musl-tools tcl dpkg-dev xz-utils ca-certificates"
   [test]="libcmocka-dev curl jq sqlite3 python3 python3-yaml valgrind"
   [san]="gcc libcmocka-dev"
-  [images]="docker.io mmdebstrap busybox-static musl dpkg-dev"
+  [images]="docker.io mmdebstrap busybox-static musl dpkg-dev curl iproute2"
   [bench]="docker.io docker-registry wrk gnuplot-nox jq curl libjansson-dev libcmocka-dev iproute2 golang-go busybox-static"
   [fuzz]="clang libfuzzer-14-dev libclang-rt-14-dev"
 )
