@@ -37,6 +37,7 @@ images: bases
 	$(Q)$(SL_IMAGES_ENV) REVISION='$(REVISION)' scripts/images.sh
 
 check-images: images
+	$(Q)scripts/deps.sh images
 	$(Q)$(SL_IMAGES_ENV) tests/images/run.sh
 
 CHECK_TARGETS += check-images

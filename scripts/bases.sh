@@ -206,6 +206,11 @@ EOF
 }
 
 declare -A PIDS TARBALL LOGS
+if [[ ${#NEED_BUILD[@]} -gt 0 ]]; then
+  # mmdebstrap, musl, busybox-static: installed if missing (root), else the
+  # command to run is printed.
+  "$here/deps.sh" images || die "cannot build the local bases: packages missing"
+fi
 t_build=$(now)
 for role in "${roles[@]}"; do
   [[ -n "${NEED_BUILD[$role]:-}" ]] || continue
