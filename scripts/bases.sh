@@ -81,7 +81,7 @@ label_of() {
 }
 
 # --- phase 1: decide, per role, upstream / reuse / build -------------------
-declare -A NEED_BUILD
+declare -A NEED_BUILD=()
 pull_failed=0
 for role in "${roles[@]}"; do
   up=${UPSTREAM[$role]} loc=${LOCAL[$role]}
