@@ -72,6 +72,15 @@ for tool in "$MUSL_CC" gcc make cmake tclsh apt-get dpkg-source sha256sum xz; do
     die "cannot find $tool: install the static group with scripts/deps.sh static"
 done
 
+# One build per PREFIX at a time: a second run (e.g. two `make check` in
+# the same tree) waits here, then finds the stamp up to date.
+command -v flock >/dev/null || die "cannot find flock (util-linux)"
+exec 9>"$PREFIX/.lock"
+if ! flock -n 9; then
+  say "another toolchain.sh is building into $PREFIX; waiting for it"
+  flock 9
+fi
+
 # The fingerprint covers the recipe (this file) and the compiler.
 fingerprint=$( { sha256sum < "${BASH_SOURCE[0]}"; "$MUSL_CC" -dumpversion;
   dpkg-query -W -f='${Version}' musl-tools 2>/dev/null || true; } |
