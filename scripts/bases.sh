@@ -25,7 +25,7 @@
 #   --offline   do not try `docker pull`
 # Environment: SL_BUILD_DIR, SL_PULL_TIMEOUT [20], SL_DOCKER [docker],
 #   SL_UPSTREAM_DEBIAN, SL_UPSTREAM_DEBIAN_SLIM, SL_UPSTREAM_ALPINE (upstream
-#   names), SL_APT_SOURCES (apt source files for mmdebstrap; default: the
+#   names), SL_LOCAL_PREFIX [slimline-local] (repository of the local ones), SL_APT_SOURCES (apt source files for mmdebstrap; default: the
 #   machine's own /etc/apt/sources.list and sources.list.d/*.{list,sources}).
 # Exit status: 0 success, 1 failure, 2 usage.
 set -euo pipefail
@@ -42,10 +42,11 @@ declare -A UPSTREAM=(
   [DEBIAN_SLIM]=${SL_UPSTREAM_DEBIAN_SLIM:-debian:bookworm-slim}
   [ALPINE]=${SL_UPSTREAM_ALPINE:-alpine:3.20}
 )
+local_prefix=${SL_LOCAL_PREFIX:-slimline-local}
 declare -A LOCAL=(
-  [DEBIAN]=slimline-local/debian:bookworm
-  [DEBIAN_SLIM]=slimline-local/debian:bookworm-slim
-  [ALPINE]=slimline-local/alpine-standin:3.20
+  [DEBIAN]=$local_prefix/debian:bookworm
+  [DEBIAN_SLIM]=$local_prefix/debian:bookworm-slim
+  [ALPINE]=$local_prefix/alpine-standin:3.20
 )
 roles=(DEBIAN DEBIAN_SLIM ALPINE)
 declare -A CHOICE KIND
