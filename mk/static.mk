@@ -18,6 +18,10 @@ TOOLCHAIN ?= $(BUILD)/toolchain
 
 ifeq ($(STATIC),1)
 
+ifeq ($(SANITIZE),1)
+$(error STATIC=1 and SANITIZE=1 cannot be combined: the sanitizer runtimes need glibc and a dynamic loader)
+endif
+
 # musl-gcc unless the user chose a compiler.
 ifeq ($(origin CC),default)
 CC := musl-gcc
@@ -89,10 +93,10 @@ else
 toolchain:
 	$(MAKE) STATIC=1 toolchain
 
-# From a native build, check the static flavour: its unit tests and the
-# proof above.
+# From a native or sanitizer build, check the static flavour: its unit
+# tests and the proof above (never with sanitizers, see the error above).
 check-static:
-	$(MAKE) STATIC=1 check-unit check-static
+	$(MAKE) STATIC=1 SANITIZE= check-unit check-static
 
 endif
 
