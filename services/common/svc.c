@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -178,6 +179,7 @@ struct reqstate {
   size_t received;
   size_t discarded; /* bytes dropped after the limit was passed */
   int too_large;
+  int unread;    /* answered before the body was read: close afterwards */
   int responded;
   char remote[INET6_ADDRSTRLEN]; /* client address, looked up once */
   unsigned remote_port;
@@ -302,7 +304,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct reqstate *rs,
   /* While draining, close kept-alive connections after this response. Also
    * when the body was not read to its end (413): the rest of it is still
    * on the wire. */
-  if (svc_draining() || rs->too_large)
+  if (svc_draining() || rs->too_large || rs->unread)
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
   enum MHD_Result ret = MHD_queue_response(c, (unsigned)resp->status, r);
   MHD_destroy_response(r);
@@ -336,6 +338,36 @@ static int parse_length(const char *s, unsigned long long *out) {
   return 0;
 }
 
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
+                                    const char *key, const char *value) {
+  (void)kind;
+  (void)value;
+  if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+    (*(unsigned *)cls)++;
+  return MHD_YES;
+}
+
+/* Framing that MHD 0.9.75 accepts but a server behind a proxy must refuse
+ * (request smuggling, RFC 9112 section 6): several Content-Length headers,
+ * or a transfer coding other than chunked, which MHD would wait on until
+ * the connection times out. Returns the status to answer (0: fine) and
+ * sets *why. */
+static int framing_error(struct MHD_Connection *c, const char **why) {
+  unsigned n = 0;
+  MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &n);
+  if (n > 1) {
+    *why = "more than one Content-Length header";
+    return 400;
+  }
+  const char *te = MHD_lookup_connection_value(
+      c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+  if (te != NULL && strcasecmp(te, "chunked") != 0) {
+    *why = "transfer coding not implemented (only chunked)";
+    return 501;
+  }
+  return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
@@ -355,6 +387,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     *con_cls = rs;
     atomic_fetch_add(&g_inflight, 1);
     metrics_inflight(g_metrics, 1);
+    const char *why;
+    int bad = framing_error(c, &why);
+    if (bad != 0) {
+      rs->unread = 1;
+      svc_resp_error(&resp, bad, why);
+      return respond(c, rs, -1, method, url, version, &resp);
+    }
     unsigned long long len;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -511,7 +550,9 @@ static struct MHD_Daemon *start_daemon(void) {
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)g_cfg.max_conns_per_ip,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)g_cfg.conn_memory,
       MHD_OPTION_THREAD_STACK_SIZE, (size_t)SVC_THREAD_STACK,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+      /* RFC 9112: an HTTP/1.1 request without Host is a 400 */
+      MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
 }
 
 static void print_version(const char *name) {
