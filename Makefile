@@ -20,7 +20,8 @@ REVISION  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 BUILD_DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 
 CC      ?= cc
-CFLAGS  ?= -O2 -g
+# The static build is about size: -Os by default there.
+CFLAGS  ?= $(if $(filter 1,$(STATIC)),-Os,-O2 -g)
 LDFLAGS ?=
 
 # C11 plus POSIX.1-2008, stated once here.
@@ -60,15 +61,19 @@ CLEAN_DIRS := $(BUILD)
 # bench last. static.mk comes first because it sets the dependency flags
 # (SL_DEP_CFLAGS, SL_MHD_LIBS, SL_SQLITE_LIBS, SL_DEP_PREREQ, SL_LDSTATIC)
 # that services.mk uses in prerequisites.
--include mk/static.mk
--include mk/services.mk
--include mk/benchtools.mk
--include mk/fuzz.mk
--include mk/images.mk
--include mk/bench.mk
--include mk/k8s.mk
+include mk/static.mk
+include mk/services.mk
+include mk/benchtools.mk
+include mk/fuzz.mk
+include mk/images.mk
+include mk/bench.mk
+include mk/k8s.mk
 
 .PHONY: all check clean install
+# static.mk is read first for its variables, but its check (which builds
+# the musl toolchain) belongs after the fast native tests.
+CHECK_TARGETS := $(patsubst check-integration,check-integration check-static,\
+  $(filter-out check-static,$(CHECK_TARGETS)))
 check: $(CHECK_TARGETS)
 
 clean:

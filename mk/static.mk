@@ -31,7 +31,8 @@ endif
 # libmicrohttpd, SQLite and the shared layer; they are code-generation
 # flags for the static flavour only, so they ride along with the include
 # path rather than in the user's CFLAGS.
-SL_DEP_CFLAGS := -I$(TOOLCHAIN)/include -ffunction-sections -fdata-sections
+SL_DEP_CFLAGS := -I$(TOOLCHAIN)/include -ffunction-sections -fdata-sections \
+  -fno-asynchronous-unwind-tables -fno-unwind-tables
 SL_MHD_LIBS := -L$(TOOLCHAIN)/lib -lmicrohttpd
 SL_SQLITE_LIBS := -L$(TOOLCHAIN)/lib -lsqlite3 -lm
 SL_CMOCKA_CFLAGS := -I$(TOOLCHAIN)/include

@@ -45,7 +45,7 @@ CMOCKA_VERSION=1.1.5-2.1
 CMOCKA_ORIG="cmocka_1.1.5.orig.tar.xz=f0ccd8242d55e2fd74b16ba518359151f6f8383ff8aef4976e48393f77bba8b6"
 
 # Size first; sections per function so the final link can drop unused code.
-LIB_CFLAGS="-Os -ffunction-sections -fdata-sections"
+LIB_CFLAGS="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
 
 # SQLite compile-time options (https://sqlite.org/compile.html). Behaviour
 # stays that of Debian's shared libsqlite3 (the native build): no option
@@ -187,9 +187,11 @@ trap 'die "failure while building $step (exit status $?)"' ERR
 
 # --- libmicrohttpd ---------------------------------------------------------
 # Lean: plain HTTP only (TLS terminates in front of the service), no auth,
-# no HTTP Upgrade; error messages kept (MHD_USE_ERROR_LOG explains
-# failures). The PostProcessor stays: it is small and carries Debian's
-# CVE-2023-27371 fix.
+# no HTTP Upgrade, no PostProcessor (the services never parse form bodies;
+# leaving it out also leaves out the code CVE-2023-27371 was in), no epoll
+# (thread-per-connection mode polls each socket itself); error messages
+# kept (MHD_USE_ERROR_LOG explains failures such as a thread that could not
+# be created). No unwind tables: C code, stripped binaries.
 step="libmicrohttpd $MHD_VERSION"
 say "$step: configure and build"
 cd "$mhd_src"
@@ -197,7 +199,8 @@ cd "$mhd_src"
   --prefix="$PREFIX" --libdir="$PREFIX/lib" \
   --disable-shared --enable-static --with-pic=no \
   --disable-https --without-gnutls --disable-dauth --disable-bauth \
-  --disable-httpupgrade --disable-doc --disable-examples --disable-curl \
+  --disable-httpupgrade --disable-postprocessor --disable-epoll \
+  --disable-doc --disable-examples --disable-curl \
   --disable-nls --enable-messages --with-threads=posix >/dev/null
 make -s -j"$JOBS" -C src/microhttpd >/dev/null
 make -s -C src/microhttpd install >/dev/null
