@@ -48,7 +48,7 @@ CMD ["/usr/local/bin/service"]
 
 ARG DEBIAN_IMAGE
 ARG SOURCE=unknown
-ARG LICENSES=NOASSERTION
+ARG LICENSES=MIT
 ARG BASE_KIND=upstream
 ARG BASE_NOTE="upstream debian, pinned by tag"
 LABEL org.opencontainers.image.title="slimline-${SERVICE}" \

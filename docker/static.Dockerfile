@@ -92,7 +92,7 @@ ARG VERSION
 ARG REVISION=unknown
 ARG CREATED
 ARG SOURCE=unknown
-ARG LICENSES=NOASSERTION
+ARG LICENSES=MIT
 # Ownership comes with the files: /service root-owned, /data (notes) 65532.
 COPY --from=builder /out/scratch/rootfs/ /
 USER 65532:65532
@@ -119,7 +119,7 @@ ARG VERSION
 ARG REVISION=unknown
 ARG CREATED
 ARG SOURCE=unknown
-ARG LICENSES=NOASSERTION
+ARG LICENSES=MIT
 ARG BASE_KIND=upstream
 ARG BASE_NOTE="upstream alpine, pinned by tag"
 # No package manager and no setuid/setgid file left: nothing to install
