@@ -118,11 +118,12 @@ annotate_caps() {
 }
 
 # free_port: a TCP port on 127.0.0.1 nobody listens on (racy but checked
-# again by whoever binds it).
+# again by whoever binds it). Below Linux's ephemeral range (32768 and up),
+# so that no outgoing connection takes it between the choice and the bind.
 free_port() {
   local p i
   for i in $(seq 1 50); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((20000 + RANDOM % 12700))
     if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then
       echo "$p"
       return 0

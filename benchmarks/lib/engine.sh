@@ -128,6 +128,18 @@ engine_wipe() {
   fi
 }
 
+# engine_wipe_except REF: like engine_wipe (private mode), but the image REF
+# (when present) stays. Falls back to engine_wipe in shared mode.
+engine_wipe_except() {
+  local keep
+  [[ "$ENGINE_MODE" == private ]] || { engine_wipe; return; }
+  keep=$(E image inspect -f '{{.Id}}' "$1" 2>/dev/null | sed 's/^sha256://' | cut -c1-12)
+  E ps -aq | xargs -r env DOCKER_HOST="unix://$PRIV_SOCK" "$ENGINE" rm -f -v >/dev/null 2>&1
+  E images -aq | sort -u | grep -v "^${keep:-none}" |
+    xargs -r env DOCKER_HOST="unix://$PRIV_SOCK" "$ENGINE" rmi -f >/dev/null 2>&1
+  [[ -z "$(E images -aq | sort -u | grep -v "^${keep:-none}")" ]]
+}
+
 # container_name: one per harness run, reused after each removal.
 CNAME="slb$$-run"
 
