@@ -63,11 +63,14 @@ CLEAN_DIRS := $(BUILD)
 # that services.mk uses in prerequisites.
 include mk/static.mk
 include mk/services.mk
-include mk/benchtools.mk
-include mk/fuzz.mk
-include mk/images.mk
-include mk/bench.mk
-include mk/k8s.mk
+# The image builder stage copies only the two fragments above (so editing a
+# test or bench fragment never invalidates the images' cache): the rest are
+# optional there.
+-include mk/benchtools.mk
+-include mk/fuzz.mk
+-include mk/images.mk
+-include mk/bench.mk
+-include mk/k8s.mk
 
 .PHONY: all check clean install
 # static.mk is read first for its variables, but its check (which builds
