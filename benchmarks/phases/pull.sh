@@ -15,6 +15,8 @@
 #   unpack     the cold pull on the loopback profile, repeated under this
 #              name: transfer at loopback speed plus extraction, the unpack
 #              term of the pull-time model.
+# Order in a round: cold cells shuffled, then warm cells grouped by the
+# image present first (see round_order).
 # Warm-up: one loopback cold pull of every image whose pull is estimated
 # under 5 s, before rep 0, warmup=1.
 # Reps per (profile, image, mode) cell are planned from --pull-budget with
@@ -66,7 +68,7 @@ phase_pull() {
       say "pull: budget of $PULL_BUDGET s used after $rep rounds; no further rounds"
       break
     fi
-    for line in $(shuffled "${!CAP[@]}"); do
+    for line in $(round_order); do
       cap=${CAP[$line]}
       ((rep < cap)) || continue
       mode=${line%%/*} prof=${line#*/} prof=${prof%%/*} subj=${line#*/*/}
@@ -78,6 +80,24 @@ phase_pull() {
   annotate_caps pull_cold "$PULL_REPS"
   annotate_caps pull_warm "$PULL_REPS"
   annotate_caps unpack "$PULL_REPS"
+}
+
+# round_order: the cells of one round. Cold cells in random order, then
+# warm cells grouped by the image they need present first (groups and
+# cells inside a group in random order), so that image is pulled once per
+# group rather than once per cell.
+round_order() {
+  local line subj
+  for line in "${!CAP[@]}"; do
+    [[ "$line" == cold/* ]] && echo "$RANDOM $line"
+  done | sort -n | cut -d' ' -f2-
+  declare -A grp=()
+  for line in "${!CAP[@]}"; do
+    [[ "$line" == warm/* ]] || continue
+    subj=${line#*/*/}
+    [[ -n "${grp[${IMG_BASE[$subj]:--}]:-}" ]] || grp[${IMG_BASE[$subj]:--}]=$RANDOM
+    echo "${grp[${IMG_BASE[$subj]:--}]} $RANDOM $line"
+  done | sort -n -k1,1 -k2,2 | cut -d' ' -f3-
 }
 
 # over_max EST [LIMIT]: true when EST seconds exceed LIMIT (--pull-max).
