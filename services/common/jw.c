@@ -1,44 +1,8 @@
 /* jw.c: JSON string escaping (see jw.h). */
 #include "jw.h"
+#include "utf8.h"
 
 #include <string.h>
-
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if the
- * bytes there are not valid UTF-8 (RFC 3629 table, no overlongs, no
- * surrogates, nothing above U+10FFFF). */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-  unsigned char c = s[0];
-  size_t len;
-  unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
-
-  if (c < 0x80)
-    return 1;
-  if (c >= 0xC2 && c <= 0xDF)
-    len = 2;
-  else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0)
-      lo = 0xA0; /* overlong */
-    else if (c == 0xED)
-      hi = 0x9F; /* surrogates */
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0)
-      lo = 0x90; /* overlong */
-    else if (c == 0xF4)
-      hi = 0x8F; /* above U+10FFFF */
-  } else {
-    return 0;
-  }
-  if (n < len)
-    return 0;
-  if (s[1] < lo || s[1] > hi)
-    return 0;
-  for (size_t i = 2; i < len; i++)
-    if (s[i] < 0x80 || s[i] > 0xBF)
-      return 0;
-  return len;
-}
 
 int jw_strn(struct sb *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
@@ -73,7 +37,7 @@ int jw_strn(struct sb *b, const char *s, size_t n) {
       u[6] = '\0';
       esc = u;
     } else if (c >= 0x80) {
-      len = utf8_len(p + i, n - i);
+      len = utf8_seq_len(p + i, n - i);
       if (len == 0) {
         esc = "\\ufffd";
         len = 1;

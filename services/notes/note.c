@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
+
 enum { PS_TYPE, PS_EACH, PS_COUNT };
 
 static const char *const ps_sql[PS_COUNT] = {
@@ -71,43 +73,6 @@ void note_input_free(struct note_input *in) {
   free(in->title);
   free(in->body);
   memset(in, 0, sizeof *in);
-}
-
-int note_utf8_valid(const char *s, size_t n) {
-  const unsigned char *u = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = u[i];
-    size_t len;
-    unsigned cp;
-    if (c < 0x80) {
-      i++;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return 0; /* continuation byte, C0/C1 overlong lead, or > U+10FFFF */
-    }
-    if (n - i < len)
-      return 0;
-    for (size_t k = 1; k < len; k++) {
-      if ((u[i + k] & 0xC0) != 0x80)
-        return 0;
-      cp = (cp << 6) | (u[i + k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return 0;
-    i += len;
-  }
-  return 1;
 }
 
 int note_has_nul_escape(const char *s, size_t n) {
@@ -209,7 +174,7 @@ static enum note_result take_string(const char *name, const char *type,
     snprintf(err, errlen, "field \"%s\" contains a NUL character", name);
     return NOTE_INVALID;
   }
-  if (!note_utf8_valid(v, vlen)) {
+  if (!utf8_valid(v, vlen)) {
     snprintf(err, errlen, "field \"%s\" is not valid UTF-8", name);
     return NOTE_INVALID;
   }
@@ -246,7 +211,7 @@ enum note_result note_parse(struct note_parser *p, const char *json,
     snprintf(err, errlen, "request body contains a NUL byte");
     return NOTE_INVALID;
   }
-  if (!note_utf8_valid(json, len)) {
+  if (!utf8_valid(json, len)) {
     snprintf(err, errlen, "request body is not valid UTF-8");
     return NOTE_INVALID;
   }

@@ -59,10 +59,6 @@ enum note_result note_parse(struct note_parser *p, const char *json,
 /* Frees title and body; *in is zeroed. */
 void note_input_free(struct note_input *in);
 
-/* 1 if s[0..n) is well-formed UTF-8 (no overlong forms, no surrogates,
- * nothing above U+10FFFF), else 0. */
-int note_utf8_valid(const char *s, size_t n);
-
 /* 1 if s contains the JSON escape \u0000 (a backslash that is itself
  * escaped does not count), else 0. s must be valid JSON text. */
 int note_has_nul_escape(const char *s, size_t n);

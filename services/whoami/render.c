@@ -5,47 +5,7 @@
 #include <string.h>
 
 #include "jw.h"
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
- * bytes there are not one: bad lead byte, truncated, overlong, surrogate,
- * above U+10FFFF (RFC 3629, table 3-7 of the Unicode standard). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-  unsigned char c = s[0];
-  size_t len;
-  unsigned char lo = 0x80;
-  unsigned char hi = 0xBF;
-  size_t i;
-
-  if (c < 0x80)
-    return 1;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0)
-      lo = 0xA0; /* overlong */
-    else if (c == 0xED)
-      hi = 0x9F; /* surrogates */
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0)
-      lo = 0x90; /* overlong */
-    else if (c == 0xF4)
-      hi = 0x8F; /* above U+10FFFF */
-  } else {
-    return 0;
-  }
-  if (n < len)
-    return 0;
-  if (s[1] < lo || s[1] > hi)
-    return 0;
-  for (i = 2; i < len; i++) {
-    if (s[i] < 0x80 || s[i] > 0xBF)
-      return 0;
-  }
-  return len;
-}
+#include "utf8.h"
 
 static int hex_byte(struct sb *b, unsigned char c)
 {
@@ -70,7 +30,7 @@ int whoami_text_escape(struct sb *b, const char *s, size_t n)
       i++;
       continue;
     }
-    len = utf8_len(p + i, n - i);
+    len = utf8_seq_len(p + i, n - i);
     /* U+0080..U+009F (C1 controls) encode as C2 80..C2 9F. */
     plain = c >= 0x80 && len > 1 && !(c == 0xC2 && p[i + 1] < 0xA0);
     if (plain) {

@@ -5,7 +5,7 @@
  * Invariants checked (any violation aborts):
  *  - NOTE_OK gives a title of NOTE_TITLE_MIN..NOTE_TITLE_MAX bytes and a
  *    body of at most NOTE_BODY_MAX bytes, both valid UTF-8 (checked here
- *    independently of note_utf8_valid) without NUL;
+ *    independently of utf8_valid) without NUL;
  *  - raw input that is not valid UTF-8 is never accepted;
  *  - an accepted note round-trips: the JSON db_get returns holds exactly
  *    the title and body stored (checked with SQLite's json_extract);
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../services/common/utf8.h"
 #include "../../services/notes/db.h"
 #include "../../services/notes/note.h"
 
@@ -44,7 +45,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 /* An independent UTF-8 check (RFC 3629: no overlongs, no surrogates,
- * nothing above U+10FFFF), so that a bug in note_utf8_valid cannot hide
+ * nothing above U+10FFFF), so that a bug in utf8_valid cannot hide
  * itself. 1 if valid. */
 static int utf8_ok(const unsigned char *s, size_t n) {
   size_t i = 0;
@@ -117,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         in.body_len > NOTE_BODY_MAX ||
         !utf8_ok((const unsigned char *)in.title, in.title_len) ||
         !utf8_ok((const unsigned char *)in.body, in.body_len) ||
-        note_utf8_valid(in.title, in.title_len) != 1 ||
+        utf8_valid(in.title, in.title_len) != 1 ||
         memchr(in.title, '\0', in.title_len) != NULL ||
         memchr(in.body, '\0', in.body_len) != NULL)
       abort();

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "../../services/common/utf8.h"
 #include "../../services/notes/note.h"
 
 static int setup(void **state) {
@@ -171,20 +172,20 @@ static void test_accepts(void **state) {
  * above U+10FFFF or truncated sequences through, or rejects valid text. */
 static void test_utf8(void **state) {
   (void)state;
-  assert_true(note_utf8_valid("", 0));
-  assert_true(note_utf8_valid("plain", 5));
-  assert_true(note_utf8_valid("\xe2\x82\xac", 3));         /* U+20AC */
-  assert_true(note_utf8_valid("\xf4\x8f\xbf\xbf", 4));     /* U+10FFFF */
-  assert_true(note_utf8_valid("\xed\x9f\xbf", 3));         /* U+D7FF */
-  assert_false(note_utf8_valid("\xc0\x80", 2));            /* overlong NUL */
-  assert_false(note_utf8_valid("\xe0\x80\xaf", 3));        /* overlong '/' */
-  assert_false(note_utf8_valid("\xf0\x80\x80\xaf", 4));    /* overlong */
-  assert_false(note_utf8_valid("\xed\xa0\x80", 3));        /* U+D800 */
-  assert_false(note_utf8_valid("\xf4\x90\x80\x80", 4));    /* U+110000 */
-  assert_false(note_utf8_valid("\xe2\x82", 2));            /* truncated */
-  assert_false(note_utf8_valid("\x80", 1));                /* lone continuation */
-  assert_false(note_utf8_valid("\xe2\x28\xa1", 3));        /* bad continuation */
-  assert_false(note_utf8_valid("\xff", 1));
+  assert_true(utf8_valid("", 0));
+  assert_true(utf8_valid("plain", 5));
+  assert_true(utf8_valid("\xe2\x82\xac", 3));         /* U+20AC */
+  assert_true(utf8_valid("\xf4\x8f\xbf\xbf", 4));     /* U+10FFFF */
+  assert_true(utf8_valid("\xed\x9f\xbf", 3));         /* U+D7FF */
+  assert_false(utf8_valid("\xc0\x80", 2));            /* overlong NUL */
+  assert_false(utf8_valid("\xe0\x80\xaf", 3));        /* overlong '/' */
+  assert_false(utf8_valid("\xf0\x80\x80\xaf", 4));    /* overlong */
+  assert_false(utf8_valid("\xed\xa0\x80", 3));        /* U+D800 */
+  assert_false(utf8_valid("\xf4\x90\x80\x80", 4));    /* U+110000 */
+  assert_false(utf8_valid("\xe2\x82", 2));            /* truncated */
+  assert_false(utf8_valid("\x80", 1));                /* lone continuation */
+  assert_false(utf8_valid("\xe2\x28\xa1", 3));        /* bad continuation */
+  assert_false(utf8_valid("\xff", 1));
 }
 
 /* Bug caught: \u0000 missed after other escapes, or an escaped backslash
