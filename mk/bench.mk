@@ -6,7 +6,7 @@
 #                     one service)
 #   make bench-tools  build/bench/bin/{startprobe,timeit} (C, no dependencies)
 #   make check-bench  quick mode end to end into a temporary folder, then
-#                     checks the folder (tests/integration/bench_quick.sh)
+#                     checks the folder (tests/bench/quick.sh)
 # Options through variables: BENCH_SERVICES, BENCH_VARIANTS, BENCH_PROFILES,
 # BENCH_REPS, BENCH_PHASES, BENCH_ENGINE, BENCH_REGISTRY, BENCH_RESULTS, and
 # BENCH_ARGS for anything else (see benchmarks/bench.sh --help).
@@ -46,6 +46,6 @@ bench-quick: bench-prepare
 	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' bash benchmarks/bench.sh --quick $(SLB_OPTS)
 
 check-bench: $(SLB_TOOLS) benchtools images
-	$(Q)SL_BENCH_QUICK=1 IMAGE_PREFIX='$(IMAGE_PREFIX)' bash tests/integration/bench_quick.sh
+	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' bash tests/bench/quick.sh
 
 CHECK_TARGETS += check-bench

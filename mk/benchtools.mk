@@ -87,7 +87,7 @@ check-benchtools-unit: $(BENCH_TESTS)
 	  BENCH_FIXTURES=tests/fixtures $$t || fail=1; done; exit $$fail
 
 check-benchtools-integration: $(BENCH_BIN)/linkemu
-	$(Q)LINKEMU=$(BENCH_BIN)/linkemu bash tests/integration/linkemu.sh
+	$(Q)LINKEMU=$(BENCH_BIN)/linkemu bash tests/bench/linkemu.sh
 
 check-benchtools: check-benchtools-unit check-benchtools-integration
 
