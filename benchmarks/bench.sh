@@ -19,10 +19,10 @@
 #                        or full (--no-cache)
 #   --phases LIST        size,pull_cold,pull_warm,unpack,start_warm,
 #                        start_cold,load,build (all)
-#   --pull-budget S      seconds planned for pulls; caps reps of slow cells (180)
+#   --pull-budget S      seconds planned for pull reps beyond the first round; caps reps of slow cells (180)
 #   --pull-max S         a pull estimated to take longer is not run, recorded
 #                        as failed with the reason (60; 0 = no limit)
-#   --start-budget S     seconds planned for warm starts (120)
+#   --start-budget S     seconds planned for warm starts (200)
 #   --cold-budget S      seconds planned for cold starts (60)
 #   --cold-profile P     profile a cold start pulls through (cloud)
 #   --load-duration S    wrk duration (5), --load-threads N (2),
@@ -68,7 +68,7 @@ PROFILES_OPT=loopback,datacenter,cloud,edge
 PHASES_OPT=size,pull_cold,pull_warm,unpack,start_warm,start_cold,load,build
 PEERS_OPT=nginx,busybox,go,floor,empty
 REPS=10 LOAD_REPS=1 BUILD_REPS=1 BUILD_SERVICES_OPT=hello BUILD_COLD=service
-PULL_BUDGET=180 PULL_MAX=60 START_WARM_BUDGET=120 START_BUDGET=60 COLD_PROFILE=''
+PULL_BUDGET=180 PULL_MAX=60 START_WARM_BUDGET=200 START_BUDGET=60 COLD_PROFILE=''
 LOAD_DURATION=5 LOAD_THREADS=2 LOAD_CONNS=32
 ENGINE=docker ENGINE_MODE=auto REGISTRY_ADDR=127.0.0.1:5000 OUT='' QUICK=0 REPORT=1
 KEEP_REGISTRY=0

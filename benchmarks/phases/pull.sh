@@ -19,10 +19,11 @@
 # image present first (see round_order).
 # Warm-up: one loopback cold pull of every image whose pull is estimated
 # under 5 s, before rep 0, warmup=1.
-# Reps per (profile, image, mode) cell are planned from --pull-budget with
-# the estimate wire_bytes*8/rate + 10*rtt + 0.9 s + uncompressed/50 MB/s;
-# a cell estimated beyond --pull-max is not run (one fail sample says so);
-# no new round starts once the phase has used its budget. At the end every
+# Every cell gets one rep; reps beyond it are planned from --pull-budget
+# with the estimate wire_bytes*8/rate + 10*rtt + 0.9 s + uncompressed/50 MB/s
+# (cheap cells get more, up to --reps); a cell estimated beyond --pull-max
+# is not run (one fail sample says so); no new round starts once the rounds
+# after the first have used the budget. At the end every
 # sample of a cell with fewer than --reps reps says "reps capped R/N by
 # budget" in its detail.
 
@@ -53,7 +54,12 @@ phase_pull() {
   for subj in "${IMAGES[@]}"; do
     over_max "$(pull_est "$PROFILES_LOOP" "$subj")" 5 || warmups+=("$subj")
   done
-  while read -r key r; do CAP[$key]=$r; total=$((total + r)); done < <(plan_reps "$PULL_BUDGET" "$PULL_REPS" "${plan[@]}")
+  # Every cell gets its first rep whatever it costs (a naive image on a slow
+  # link alone can take minutes); --pull-budget is for the reps beyond it,
+  # so it is planned on top of one round.
+  local round
+  round=$(printf '%s\n' "${plan[@]}" | awk -F= '{ s += $NF } END { printf "%d\n", s + 0.5 }')
+  while read -r key r; do CAP[$key]=$r; total=$((total + r)); done < <(plan_reps "$((PULL_BUDGET + round))" "$PULL_REPS" "${plan[@]}")
   phase_begin pull $((total + ${#warmups[@]}))
   # Warm-up round: loopback, cold, every image whose pull takes under about
   # 5 s (for the big ones the first measured rep has to do).
@@ -62,10 +68,11 @@ phase_pull() {
     pull_sample pull_cold "${PROFILES_LOOP:-${PROFILES[0]}}" "$subj" 0 1 ''
   done
   local t0
-  t0=$(date +%s)
   for ((rep = 0; rep < PULL_REPS; rep++)); do
+    # the budget clock starts when the first full round is done
+    ((rep != 1)) || t0=$(date +%s)
     if ((rep > 0)) && over_budget "$t0" "$PULL_BUDGET"; then
-      say "pull: budget of $PULL_BUDGET s used after $rep rounds; no further rounds"
+      say "pull: budget of $PULL_BUDGET s beyond the first round used after $rep rounds; no further rounds"
       break
     fi
     for line in $(round_order); do
