@@ -72,12 +72,16 @@ include mk/services.mk
 -include mk/bench.mk
 -include mk/k8s.mk
 
-.PHONY: all check clean install
+.PHONY: all check check-deps clean install
 # static.mk is read first for its variables, but its check (which builds
 # the musl toolchain) belongs after the fast native tests.
 CHECK_TARGETS := $(patsubst check-integration,check-integration check-static,\
   $(filter-out check-static,$(CHECK_TARGETS)))
-check: $(CHECK_TARGETS)
+# make check installs what it is missing first (Debian/Ubuntu as root), or
+# stops with the exact apt-get line.
+check-deps:
+	$(Q)bash scripts/deps.sh build static test san images bench fuzz
+check: check-deps $(CHECK_TARGETS)
 
 clean:
 	rm -rf $(CLEAN_DIRS)

@@ -18,15 +18,16 @@
 # Targets: all, check-unit, check-integration, install (DESTDIR, PREFIX).
 
 # Dependency flags: mk/static.mk sets them for STATIC=1; natively they come
-# from pkg-config, evaluated once.
+# from pkg-config. Deferred (=), not read at parse time: on a fresh machine
+# `make check` installs pkg-config and the -dev packages first (check-deps).
 ifeq ($(origin SL_DEP_CFLAGS),undefined)
-SL_DEP_CFLAGS := $(shell pkg-config --cflags libmicrohttpd sqlite3)
+SL_DEP_CFLAGS = $(shell pkg-config --cflags libmicrohttpd sqlite3 2>/dev/null)
 endif
 ifeq ($(origin SL_MHD_LIBS),undefined)
-SL_MHD_LIBS := $(shell pkg-config --libs libmicrohttpd)
+SL_MHD_LIBS = $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 endif
 ifeq ($(origin SL_SQLITE_LIBS),undefined)
-SL_SQLITE_LIBS := $(shell pkg-config --libs sqlite3)
+SL_SQLITE_LIBS = $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
 endif
 SL_CMOCKA_CFLAGS ?=
 SL_CMOCKA_LIBS ?= -lcmocka
