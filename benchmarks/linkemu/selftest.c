@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PINGS 21
+#define PINGS 101
 #define PING_WARMUPS 3
 
 static uint64_t mono_ns(void)

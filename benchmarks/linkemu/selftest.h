@@ -14,7 +14,7 @@ struct selftest_result {
 };
 
 /* Fork an echo/sink server and a relay (rate, one-way delay rtt/2) on
- * loopback, measure the RTT (median of 21 one-byte round trips after 3
+ * loopback, measure the RTT (minimum of 101 one-byte round trips after 3
  * warm-ups) and the download rate over `bytes` bytes (0 = default: 1.5 s
  * worth, clamped to [1 MiB, 256 MiB]; 64 MiB unlimited) through the relay.
  * Returns 0 and fills *res, or -1 with a message on stderr. */
