@@ -71,6 +71,18 @@ $(OUT)/obj/%.o: %.c $(SL_DEP_PREREQ)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(SL_COMPILE) -c -o $@ $<
 
+# Objects that bake in the version, variant or revision (SL_* macros) are
+# rebuilt when one of them changes, so `make VARIANT=naive` or a new commit
+# never leaves /version and hello's greeting stale. The build date alone
+# does not force a rebuild.
+SL_BUILD_ID := $(VERSION) $(VARIANT) $(REVISION)
+$(OUT)/build-id: FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(SL_BUILD_ID)' ] || echo '$(SL_BUILD_ID)' > $@
+$(OUT)/obj/services/common/svc.o $(OUT)/obj/services/hello/hello.o: $(OUT)/build-id
+.PHONY: FORCE
+FORCE:
+
 # Test sources also see cmocka's headers (the musl toolchain's in static mode)
 # and services/ on the include path: #include "notes/db.h".
 $(OUT)/obj/tests/%.o: tests/%.c $(SL_DEP_PREREQ)
