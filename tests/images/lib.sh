@@ -53,6 +53,19 @@ collect() {
   done
 }
 
+# run_workers: the script's worker IMAGE for every image under test, in
+# parallel, each into its own file; then their outputs in order (collect).
+run_workers() {
+  local n=0 img outs=()
+  for img in $(images); do
+    n=$((n + 1))
+    worker "$img" >"$TMPD/out.$n" 2>&1 &
+    outs+=("$TMPD/out.$n")
+  done
+  wait
+  collect "${outs[@]}"
+}
+
 images() {
   local s v
   for s in "${SERVICES_A[@]}"; do

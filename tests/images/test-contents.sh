@@ -91,15 +91,7 @@ worker() {
 }
 
 echo "image content tests: $(images | wc -l) images, run id $RUN_ID"
-n=0
-outs=()
-for img in $(images); do
-  n=$((n + 1))
-  worker "$img" >"$TMPD/out.$n" 2>&1 &
-  outs+=("$TMPD/out.$n")
-done
-wait
-collect "${outs[@]}"
+run_workers
 
 # Sizes: only when all three variants of a service are under test.
 if [[ " ${VARIANTS_A[*]} " == *" naive "* && " ${VARIANTS_A[*]} " == *" alpine "* && " ${VARIANTS_A[*]} " == *" scratch "* ]]; then

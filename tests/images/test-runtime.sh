@@ -136,13 +136,5 @@ worker() {
 }
 
 echo "image runtime tests: $(images | wc -l) images, run id $RUN_ID"
-n=0
-outs=()
-for img in $(images); do
-  n=$((n + 1))
-  worker "$img" >"$TMPD/out.$n" 2>&1 &
-  outs+=("$TMPD/out.$n")
-done
-wait
-collect "${outs[@]}"
+run_workers
 summary
