@@ -24,23 +24,29 @@ LINKEMU_SRCS := benchmarks/linkemu/le.c benchmarks/linkemu/relay.c \
 ANALYSIS_LIB := benchmarks/analysis/stats.c benchmarks/analysis/csv.c \
   benchmarks/analysis/manifest.c benchmarks/analysis/model.c \
   benchmarks/analysis/samples.c benchmarks/analysis/report.c \
+  benchmarks/analysis/targets.c benchmarks/analysis/render_md.c \
+  benchmarks/analysis/render_json.c benchmarks/analysis/plan.c \
   benchmarks/analysis/charts.c
 MANIFEST_SRCS := benchmarks/analysis/manifest.c benchmarks/analysis/manifest_main.c
 BENCHREPORT_SRCS := $(ANALYSIS_LIB) benchmarks/analysis/benchreport.c
+PLAN_LIB := benchmarks/analysis/plan.c benchmarks/analysis/model.c \
+  benchmarks/analysis/samples.c benchmarks/analysis/csv.c
+BENCHPLAN_SRCS := $(PLAN_LIB) benchmarks/analysis/benchplan.c
 K8S_SRCS := benchmarks/k8s/k8s.c benchmarks/analysis/csv.c benchmarks/k8s/main.c
 
 bench_objs = $(patsubst %.c,$(BENCH_OBJ)/%.o,$(1))
 
 BENCH_TOOLS := $(BENCH_BIN)/linkemu $(BENCH_BIN)/manifest-size \
-  $(BENCH_BIN)/benchreport $(BENCH_BIN)/k8s-phases
+  $(BENCH_BIN)/benchreport $(BENCH_BIN)/benchplan $(BENCH_BIN)/k8s-phases
 
 # Unit tests: name -> sources (test file + modules under test).
-BENCH_UNIT := le stats csv manifest model k8s report
+BENCH_UNIT := le stats csv manifest model plan k8s report
 bench_le_SRCS := tests/unit/test_bench_le.c benchmarks/linkemu/le.c
 bench_stats_SRCS := tests/unit/test_bench_stats.c benchmarks/analysis/stats.c
 bench_csv_SRCS := tests/unit/test_bench_csv.c benchmarks/analysis/csv.c
 bench_manifest_SRCS := tests/unit/test_bench_manifest.c benchmarks/analysis/manifest.c benchmarks/analysis/csv.c
 bench_model_SRCS := tests/unit/test_bench_model.c benchmarks/analysis/model.c
+bench_plan_SRCS := tests/unit/test_bench_plan.c $(PLAN_LIB)
 bench_k8s_SRCS := tests/unit/test_bench_k8s.c benchmarks/k8s/k8s.c benchmarks/analysis/csv.c
 bench_report_SRCS := tests/unit/test_bench_report.c $(ANALYSIS_LIB)
 
@@ -68,6 +74,11 @@ $(BENCH_BIN)/benchreport: $(call bench_objs,$(BENCHREPORT_SRCS))
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(BENCH_JANSSON) $(BENCH_LDLIBS)
+
+$(BENCH_BIN)/benchplan: $(call bench_objs,$(BENCHPLAN_SRCS))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  LD      $@')
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(BENCH_LDLIBS)
 
 $(BENCH_BIN)/k8s-phases: $(call bench_objs,$(K8S_SRCS))
 	@mkdir -p $(dir $@)

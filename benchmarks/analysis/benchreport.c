@@ -1,13 +1,14 @@
 /* benchreport: results folder -> summary.json, report.md, charts.
  *
- *   benchreport [--gnuplot PATH] [--no-charts] [--parallel N] RESULTS_DIR
+ *   benchreport [--gnuplot PATH] [--no-charts] RESULTS_DIR
  *
- * Reads RESULTS_DIR/samples.csv (required), profiles.csv, linkcheck.csv and
- * env.json (optional, reported as missing), writes RESULTS_DIR/summary.json,
- * RESULTS_DIR/report.md and RESULTS_DIR/charts/{size,pull,start}.{dat,gp},
- * then runs gnuplot (default "gnuplot" from PATH) for charts/NAME.svg and
- * NAME.png; without gnuplot it says so and still writes the rest.
- * --parallel: concurrent layer downloads assumed by the pull model (3).
+ * Reads RESULTS_DIR/samples.csv (required), profiles.csv, linkcheck.csv,
+ * env.json, budget.csv, plan-budget.tsv and plan-skipped.tsv (optional,
+ * reported as missing), writes RESULTS_DIR/summary.json,
+ * RESULTS_DIR/report.md and RESULTS_DIR/charts/{size,pull,start,pods}.
+ * {dat,gp}, then runs gnuplot (default "gnuplot" from PATH) for
+ * charts/NAME.svg and NAME.png; without gnuplot it says so and still
+ * writes the rest.
  * Exit 0 ok, 1 bad input or write failure, 2 usage.
  * See benchmarks/FORMAT.md and docs/benchmarks-analysis.md. */
 #include "charts.h"
@@ -21,25 +22,16 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: benchreport [--gnuplot PATH] [--no-charts] [--parallel N] RESULTS_DIR\n");
+    fprintf(f, "usage: benchreport [--gnuplot PATH] [--no-charts] RESULTS_DIR\n");
 }
 
 int main(int argc, char **argv)
 {
     const char *gnuplot = "gnuplot", *dir = NULL;
     int charts = 1;
-    unsigned parallel = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--gnuplot") == 0 && i + 1 < argc) {
             gnuplot = argv[++i];
-        } else if (strcmp(argv[i], "--parallel") == 0 && i + 1 < argc) {
-            char *end = NULL;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end != '\0' || v < 1 || v > 64) {
-                fprintf(stderr, "benchreport: invalid --parallel '%s': expected 1..64\n", argv[i]);
-                return 2;
-            }
-            parallel = (unsigned)v;
         } else if (strcmp(argv[i], "--no-charts") == 0) {
             charts = 0;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -59,7 +51,6 @@ int main(int argc, char **argv)
     }
     struct report r;
     memset(&r, 0, sizeof r);
-    r.parallel = parallel;
     char err[1024];
     if (report_load(&r, dir, err, sizeof err) < 0) {
         fprintf(stderr, "benchreport: %s\n", err);

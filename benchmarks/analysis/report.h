@@ -1,47 +1,76 @@
-/* report: statistics per group of samples, the pull model, the targets,
- * and the two outputs generated from them (report.md, summary.json). */
+/* report: the computing side of benchreport. Loads a results folder
+ * (benchmarks/FORMAT.md), groups the samples, fits the pull-time model and
+ * judges the targets (targets.c). Rendering lives elsewhere: render_md.c
+ * (report.md), render_json.c (summary.json), charts.c (gnuplot). */
 #ifndef REPORT_H
 #define REPORT_H
 
+#include "model.h"
 #include "samples.h"
 #include "stats.h"
 
 #include <jansson.h>
 #include <stdio.h>
 
-/* All samples of one (phase, subject, profile, metric). */
+/* All samples of one (phase, subject, profile, runtime, metric). */
 struct report_group {
-    const char *phase, *subject, *service, *variant, *kind, *profile, *metric, *unit;
+    const char *phase, *subject, *service, *variant, *kind, *profile, *runtime, *metric, *unit;
     double *vals;      /* ok, non-warm-up values, in file order */
     size_t n, cap;
     size_t n_fail;     /* failed samples (warm-up or not) */
     size_t n_warmup;   /* warm-up samples, excluded */
     int has_stats;     /* st valid (n >= 1) */
     struct stats_summary st;
+    const char *note;  /* first non-empty "reps capped" note of the group, or NULL */
 };
 
-/* One image (service x variant) seen in the samples. */
+/* One subject (image, peer, native binary) seen in the samples. */
 struct report_image {
     const char *subject, *service, *variant, *kind;
+    const char *base;  /* base image ref from env.json, "" when unknown */
+    int standin;       /* built on a local stand-in base (env.json) */
 };
 
-/* One row of the pull model table. */
+/* One row of the pull model table: an image's median cold pull on one
+ * link next to the fitted model's prediction. */
 struct report_model_row {
     const char *subject, *service, *variant, *kind, *profile;
-    double measured_s, predicted_s, error_pct, fixed_s, rtt_ms;
-    uint64_t rate_bps, wire_bytes;
-    size_t layers;
-    unsigned round_trips;
+    double measured_s, predicted_s, error_pct;
+    size_t n;
+    double rtt_ms;
+    uint64_t rate_bps, wire_bytes, uncompressed_bytes;
+    unsigned layers;
+    int in_sample;     /* the profile was used for the fit */
 };
 
-enum report_verdict { REPORT_PASS, REPORT_SHORT, REPORT_NOT_MEASURED };
+enum report_verdict {
+    REPORT_PASS,
+    REPORT_SHORT,        /* falls short: the whole interval misses */
+    REPORT_INCONCLUSIVE, /* the interval straddles the limit */
+    REPORT_INSUFFICIENT, /* fewer than PLAN_MIN_JUDGED samples on a side */
+    REPORT_NOT_MEASURED
+};
 
 struct report_target {
-    char line[256];    /* the text before the verdict */
-    char id[64];       /* machine name for summary.json */
-    double measured, limit;
+    char id[96];       /* machine name for summary.json */
+    char line[512];    /* the text before the verdict */
+    double value;      /* ratio, bytes or error %, -1 when not measured */
+    double ci_lo, ci_hi;
+    int has_ci;
+    double limit;      /* the limit in the unit of value (band: +-limit) */
+    size_t n_a, n_b;   /* samples behind each side (n_b 0: no baseline) */
     const char *unit;
     enum report_verdict verdict;
+};
+
+struct report_budget_row {
+    char *block;
+    long steps_planned, steps_run;
+    double planned_s, spent_s;
+};
+
+struct report_skip {
+    char *phase, *subject, *profile, *runtime, *reason;
 };
 
 struct report {
@@ -56,42 +85,67 @@ struct report {
     size_t ngroups;
     struct report_image *images;
     size_t nimages;
+    /* pull model: the fit (model_fit's return: terms, -1 = no fit) on the
+     * in-sample profiles, and one row per (image, profile) measured */
+    struct model_coef fit;
+    int fit_terms;
+    size_t fit_obs;
+    char fit_profiles[128]; /* "loopback, datacenter, cloud" */
+    char holdout[64];       /* the out-of-sample profile ("" = none) */
     struct report_model_row *model;
     size_t nmodel;
     struct report_target *targets;
     size_t ntargets;
     const char *const *profiles_seen; /* names in first-seen order */
     size_t nprofiles_seen;
-    unsigned parallel; /* concurrent layer downloads assumed by the model */
+    const char *const *runtimes_seen; /* pod runtimes, first-seen order */
+    size_t nruntimes_seen;
+    struct report_budget_row *budget;  /* budget.csv joined with plan-budget.tsv */
+    size_t nbudget;
+    struct report_skip *skips;         /* plan-skipped.tsv */
+    size_t nskips;
 };
 
 /* Load DIR/samples.csv (required), DIR/profiles.csv, DIR/linkcheck.csv,
- * DIR/env.json (optional) and compute everything. Returns 0, or -1 with a
- * message in err. On success free with report_free. */
+ * DIR/env.json, DIR/budget.csv, DIR/plan-budget.tsv, DIR/plan-skipped.tsv
+ * (optional) and compute everything. Returns 0, or -1 with a message in
+ * err. On success free with report_free. */
 int report_load(struct report *r, const char *dir, char *err, size_t errlen);
 
 /* Group and compute from r->samples (already loaded): groups, images,
- * model rows, targets. Returns 0 or -1 (out of memory). */
+ * model, targets. Returns 0 or -1 (out of memory). */
 int report_compute(struct report *r, char *err, size_t errlen);
 
-/* Find a group; NULL when absent. profile "-" for non-pull phases. */
+/* Find a group; NULL when absent. profile "-" for phases without a link;
+ * runtime NULL matches any runtime (the first group found). */
 const struct report_group *report_find(const struct report *r, const char *phase,
                                        const char *service, const char *variant,
-                                       const char *profile, const char *metric);
+                                       const char *profile, const char *runtime,
+                                       const char *metric);
 
 /* Median of a group or -1 when absent or without ok samples. */
 double report_median(const struct report *r, const char *phase, const char *service,
-                     const char *variant, const char *profile, const char *metric);
+                     const char *variant, const char *profile, const char *runtime,
+                     const char *metric);
 
-/* 1 when a base recorded in env.json has kind local-standin and a name
- * containing "alpine". */
-int report_alpine_standin(const struct report *r);
+/* The image record of a subject, NULL when unknown. */
+const struct report_image *report_image_of(const struct report *r, const char *service,
+                                           const char *variant);
 
-int report_write_md(const struct report *r, FILE *f);
-/* Returns a new JSON object (caller json_decref) or NULL. */
-json_t *report_summary_json(const struct report *r);
+/* A subject's label for tables and charts, e.g. "hello:alpine (stand-in
+ * base)", "native hello (static, no container)", "runtime floor". */
+const char *report_label(const struct report_image *im, char *buf, size_t n);
+
+/* Number of rows built on a local stand-in base. */
+size_t report_standins(const struct report *r);
 
 const char *report_verdict_name(enum report_verdict v);
+
+/* Renderers (render_md.c, render_json.c). write_md returns 0 or -1 on a
+ * write error; summary_json returns a new object (caller json_decref) or
+ * NULL. */
+int report_write_md(const struct report *r, FILE *f);
+json_t *report_summary_json(const struct report *r);
 
 void report_free(struct report *r);
 

@@ -9,11 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Format 2 (FORMAT.md): a runtime column after profile. Format 1, without
+ * it, is still read (runtime "-"), so older results folders keep working. */
 static const char *const sample_cols[] = {
+    "phase", "subject", "service", "variant", "kind", "profile", "runtime", "rep",
+    "warmup", "metric", "value", "unit", "status", "detail",
+};
+static const char *const sample_cols_v1[] = {
     "phase", "subject", "service", "variant", "kind", "profile", "rep",
     "warmup", "metric", "value", "unit", "status", "detail",
 };
 #define NCOLS (sizeof sample_cols / sizeof sample_cols[0])
+#define NCOLS_V1 (sizeof sample_cols_v1 / sizeof sample_cols_v1[0])
+enum { C_PHASE, C_SUBJECT, C_SERVICE, C_VARIANT, C_KIND, C_PROFILE, C_RUNTIME, C_REP, C_WARMUP,
+       C_METRIC, C_VALUE, C_UNIT, C_STATUS, C_DETAIL };
 
 int samples_parse_double(const char *s, double *out)
 {
@@ -45,6 +54,7 @@ struct load_ctx {
     const char *path;
     struct sample_set *set;
     int header_seen;
+    size_t ncols; /* NCOLS or NCOLS_V1, from the header */
 };
 
 static int check_header(const char *path, size_t line, char **f, size_t nf,
@@ -65,64 +75,73 @@ static int check_header(const char *path, size_t line, char **f, size_t nf,
     return 0;
 }
 
-static int on_sample(void *vctx, size_t line, char **f, size_t nf, char *err, size_t errlen)
+static int on_sample(void *vctx, size_t line, char **raw, size_t nf, char *err, size_t errlen)
 {
     struct load_ctx *c = vctx;
     if (!c->header_seen) {
         c->header_seen = 1;
-        return check_header(c->path, line, f, nf, sample_cols, NCOLS, err, errlen);
+        if (nf == NCOLS_V1) {
+            c->ncols = NCOLS_V1;
+            return check_header(c->path, line, raw, nf, sample_cols_v1, NCOLS_V1, err, errlen);
+        }
+        c->ncols = NCOLS;
+        return check_header(c->path, line, raw, nf, sample_cols, NCOLS, err, errlen);
     }
-    if (nf != NCOLS) {
+    if (nf != c->ncols) {
         snprintf(err, errlen, "%s line %zu: %zu columns, expected %zu", c->path, line, nf,
-                 (size_t)NCOLS);
+                 c->ncols);
         return -1;
     }
+    /* f[] in format 2 order whatever the file's format */
+    static char dash[] = "-";
+    char *f[NCOLS];
+    for (size_t i = 0, k = 0; i < NCOLS; i++)
+        f[i] = (i == C_RUNTIME && c->ncols == NCOLS_V1) ? dash : raw[k++];
     struct sample s;
     memset(&s, 0, sizeof s);
     s.line = line;
-    for (size_t i = 0; i < 6; i++) {
+    for (size_t i = 0; i <= C_RUNTIME; i++) {
         if (f[i][0] == '\0') {
             snprintf(err, errlen, "%s line %zu: empty %s", c->path, line, sample_cols[i]);
             return -1;
         }
     }
-    if (f[8][0] == '\0') {
+    if (f[C_METRIC][0] == '\0') {
         snprintf(err, errlen, "%s line %zu: empty metric", c->path, line);
         return -1;
     }
-    if (parse_long(f[6], &s.rep) < 0) {
+    if (parse_long(f[C_REP], &s.rep) < 0) {
         snprintf(err, errlen, "%s line %zu: rep '%s' is not a non-negative integer", c->path,
-                 line, f[6]);
+                 line, f[C_REP]);
         return -1;
     }
-    if (strcmp(f[7], "0") != 0 && strcmp(f[7], "1") != 0) {
-        snprintf(err, errlen, "%s line %zu: warmup '%s' is not 0 or 1", c->path, line, f[7]);
+    if (strcmp(f[C_WARMUP], "0") != 0 && strcmp(f[C_WARMUP], "1") != 0) {
+        snprintf(err, errlen, "%s line %zu: warmup '%s' is not 0 or 1", c->path, line,
+                 f[C_WARMUP]);
         return -1;
     }
-    s.warmup = f[7][0] == '1';
-    if (strcmp(f[11], "ok") == 0) {
+    s.warmup = f[C_WARMUP][0] == '1';
+    if (strcmp(f[C_STATUS], "ok") == 0) {
         s.ok = 1;
-    } else if (strcmp(f[11], "fail") == 0) {
+    } else if (strcmp(f[C_STATUS], "fail") == 0) {
         s.ok = 0;
     } else {
         snprintf(err, errlen, "%s line %zu: status '%s' is not ok or fail", c->path, line,
-                 f[11]);
+                 f[C_STATUS]);
         return -1;
     }
-    if (s.ok && samples_parse_double(f[9], &s.value) < 0) {
-        snprintf(err, errlen, "%s line %zu: value '%s' is not a number", c->path, line, f[9]);
+    if ((s.ok || f[C_VALUE][0] != '\0') && samples_parse_double(f[C_VALUE], &s.value) < 0) {
+        snprintf(err, errlen, "%s line %zu: value '%s' is not a number", c->path, line,
+                 f[C_VALUE]);
         return -1;
     }
-    if (!s.ok && f[9][0] != '\0' && samples_parse_double(f[9], &s.value) < 0) {
-        snprintf(err, errlen, "%s line %zu: value '%s' is not a number", c->path, line, f[9]);
-        return -1;
-    }
-    char **dst[] = {&s.phase, &s.subject, &s.service, &s.variant, &s.kind, &s.profile};
-    for (size_t i = 0; i < 6; i++)
+    char **dst[] = {&s.phase, &s.subject, &s.service, &s.variant,
+                    &s.kind,  &s.profile, &s.runtime};
+    for (size_t i = 0; i <= C_RUNTIME; i++)
         *dst[i] = strdup(f[i]);
-    s.metric = strdup(f[8]);
-    s.unit = strdup(f[10]);
-    s.detail = strdup(f[12]);
+    s.metric = strdup(f[C_METRIC]);
+    s.unit = strdup(f[C_UNIT]);
+    s.detail = strdup(f[C_DETAIL]);
     struct sample_set *set = c->set;
     if (set->n == set->cap) {
         size_t nc = set->cap ? set->cap * 2 : 256;
@@ -134,7 +153,7 @@ static int on_sample(void *vctx, size_t line, char **f, size_t nf, char *err, si
     }
     set->v[set->n++] = s;
     if (s.phase == NULL || s.subject == NULL || s.service == NULL || s.variant == NULL ||
-        s.kind == NULL || s.profile == NULL || s.metric == NULL || s.unit == NULL ||
+        s.kind == NULL || s.profile == NULL || s.runtime == NULL || s.metric == NULL || s.unit == NULL ||
         s.detail == NULL) {
         snprintf(err, errlen, "%s line %zu: out of memory", c->path, line);
         return -1;
@@ -189,6 +208,7 @@ void samples_free(struct sample_set *s)
         free(x->variant);
         free(x->kind);
         free(x->profile);
+        free(x->runtime);
         free(x->metric);
         free(x->unit);
         free(x->detail);

@@ -7,7 +7,7 @@
 
 /* One row of samples.csv. Strings owned by the set. */
 struct sample {
-    char *phase, *subject, *service, *variant, *kind, *profile, *metric, *unit, *detail;
+    char *phase, *subject, *service, *variant, *kind, *profile, *runtime, *metric, *unit, *detail;
     long rep;
     int warmup;   /* 1: warm-up, excluded from statistics */
     int ok;       /* status ok (1) or fail (0) */

@@ -58,13 +58,94 @@ int stats_compute(const double *v, size_t n, struct stats_summary *out)
     r.mean = sum / (double)n;
     qsort(d, n, sizeof *d, cmp_double);
     r.mad = stats_quantile_sorted(d, n, 0.5);
-    for (size_t i = 0; i < n; i++)
-        if (stats_is_outlier(s[i], r.median, r.mad))
-            r.outliers++;
+    if (n >= STATS_OUTLIER_MIN_N)
+        for (size_t i = 0; i < n; i++)
+            if (stats_is_outlier(s[i], r.median, r.mad))
+                r.outliers++;
     *out = r;
     rc = 0;
 out:
     free(s);
     free(d);
+    return rc;
+}
+
+/* splitmix64: small, well-mixed, and the same sequence on every machine. */
+static uint64_t rng_next(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+/* Uniform index in [0, n) without modulo bias worth mentioning (n is far
+ * below 2^32 here; the multiply-shift maps 32 random bits onto n). */
+static size_t rng_index(uint64_t *state, size_t n)
+{
+    return (size_t)(((rng_next(state) >> 32) * (uint64_t)n) >> 32);
+}
+
+static double resample_median(const double *v, size_t n, double *tmp, uint64_t *state)
+{
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = v[rng_index(state, n)];
+    qsort(tmp, n, sizeof *tmp, cmp_double);
+    return stats_quantile_sorted(tmp, n, 0.5);
+}
+
+/* Interval of the statistic values st[0..m-1] (sorted here). */
+static void percentile_ci(double *st, size_t m, double level, struct stats_ci *out)
+{
+    qsort(st, m, sizeof *st, cmp_double);
+    double alpha = (1.0 - level) / 2.0;
+    out->lo = stats_quantile_sorted(st, m, alpha);
+    out->hi = stats_quantile_sorted(st, m, 1.0 - alpha);
+}
+
+int stats_boot_median_ci(const double *a, size_t na, double level, unsigned resamples,
+                         uint64_t seed, struct stats_ci *out)
+{
+    if (na == 0 || resamples == 0 || !(level > 0.0 && level < 1.0))
+        return -1;
+    double *tmp = malloc(na * sizeof *tmp);
+    double *st = malloc(resamples * sizeof *st);
+    int rc = -1;
+    if (tmp == NULL || st == NULL)
+        goto out;
+    uint64_t state = seed;
+    for (unsigned i = 0; i < resamples; i++)
+        st[i] = resample_median(a, na, tmp, &state);
+    percentile_ci(st, resamples, level, out);
+    rc = 0;
+out:
+    free(tmp);
+    free(st);
+    return rc;
+}
+
+int stats_boot_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,
+                        unsigned resamples, uint64_t seed, struct stats_ci *out)
+{
+    if (na == 0 || nb == 0 || resamples == 0 || !(level > 0.0 && level < 1.0))
+        return -1;
+    double *tmp = malloc((na > nb ? na : nb) * sizeof *tmp);
+    double *st = malloc(resamples * sizeof *st);
+    int rc = -1;
+    if (tmp == NULL || st == NULL)
+        goto out;
+    uint64_t state = seed;
+    for (unsigned i = 0; i < resamples; i++) {
+        double ma = resample_median(a, na, tmp, &state);
+        double mb = resample_median(b, nb, tmp, &state);
+        if (!(mb > 0.0))
+            goto out;
+        st[i] = ma / mb;
+    }
+    percentile_ci(st, resamples, level, out);
+    rc = 0;
+out:
+    free(tmp);
+    free(st);
     return rc;
 }

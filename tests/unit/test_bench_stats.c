@@ -49,14 +49,14 @@ static void p95_interpolated(void **state)
     assert_near(s.mad, 0, EPS);
 }
 
-/* Known vector: {1,1,2,2,4,6,9}: median 2, deviations {1,1,0,0,2,4,7} ->
- * MAD 1. Catches MAD computed around the mean or scaled. */
+/* Known vector: {1,1,2,2,2,4,6,9}: median 2, deviations {1,1,0,0,0,2,4,7}
+ * -> MAD 1. Catches MAD computed around the mean or scaled. */
 static void mad_known(void **state)
 {
     (void)state;
-    double v[] = {1, 1, 2, 2, 4, 6, 9};
+    double v[] = {1, 1, 2, 2, 2, 4, 6, 9};
     struct stats_summary s;
-    assert_int_equal(stats_compute(v, 7, &s), 0);
+    assert_int_equal(stats_compute(v, 8, &s), 0);
     assert_near(s.median, 2, EPS);
     assert_near(s.mad, 1, EPS);
     /* 9 is 7 from the median: > 3 x 1.4826 = 4.45 -> outlier; 6 (4) is not */
@@ -65,13 +65,25 @@ static void mad_known(void **state)
     assert_false(stats_is_outlier(6, s.median, s.mad));
 }
 
+/* Catches: outliers flagged in small groups, where the MAD of a handful of
+ * values is itself noise (the same 9 among 7 values is not flagged). */
+static void no_outliers_below_min_n(void **state)
+{
+    (void)state;
+    double v[] = {1, 1, 2, 2, 4, 6, 9};
+    struct stats_summary s;
+    assert_int_equal(stats_compute(v, 7, &s), 0);
+    assert_near(s.mad, 1, EPS);
+    assert_int_equal(s.outliers, 0);
+}
+
 /* Catches: everything flagged when MAD is 0 (identical values). */
 static void no_outliers_when_mad_zero(void **state)
 {
     (void)state;
-    double v[] = {3, 3, 3, 3, 100};
+    double v[] = {3, 3, 3, 3, 3, 3, 3, 3, 100};
     struct stats_summary s;
-    assert_int_equal(stats_compute(v, 5, &s), 0);
+    assert_int_equal(stats_compute(v, 9, &s), 0);
     assert_near(s.mad, 0, EPS);
     assert_int_equal(s.outliers, 0);
 }
@@ -104,13 +116,83 @@ static void quantile_edges(void **state)
     assert_near(stats_quantile_sorted(v, 4, 0.25), 1.75, EPS);
 }
 
+/* Catches: a bootstrap that is not reproducible (seeded from the clock or
+ * state left over from a previous call). */
+static void bootstrap_deterministic(void **state)
+{
+    (void)state;
+    double a[] = {10, 12, 11, 13, 9, 10.5, 11.5};
+    struct stats_ci c1, c2;
+    assert_int_equal(stats_boot_median_ci(a, 7, 0.95, 2000, 42, &c1), 0);
+    assert_int_equal(stats_boot_median_ci(a, 7, 0.95, 2000, 42, &c2), 0);
+    assert_near(c1.lo, c2.lo, 0);
+    assert_near(c1.hi, c2.hi, 0);
+    /* the interval lies within the data and holds the median (11) */
+    assert_true(c1.lo >= 9 && c1.hi <= 13);
+    assert_true(c1.lo <= 11 && c1.hi >= 11);
+    assert_true(c1.hi > c1.lo);
+}
+
+/* Catches: an interval that ignores the spread (identical values give a
+ * point; a wider sample gives a wider interval). */
+static void bootstrap_width_follows_spread(void **state)
+{
+    (void)state;
+    double same[] = {5, 5, 5, 5, 5};
+    double narrow[] = {10, 10.1, 9.9, 10.05, 9.95, 10.02, 9.98, 10.01};
+    double wide[] = {10, 14, 6, 12, 8, 13, 7, 11};
+    struct stats_ci c, n, w;
+    assert_int_equal(stats_boot_median_ci(same, 5, 0.95, 1000, 1, &c), 0);
+    assert_near(c.lo, 5, EPS);
+    assert_near(c.hi, 5, EPS);
+    assert_int_equal(stats_boot_median_ci(narrow, 8, 0.95, 1000, 1, &n), 0);
+    assert_int_equal(stats_boot_median_ci(wide, 8, 0.95, 1000, 1, &w), 0);
+    assert_true(w.hi - w.lo > 10 * (n.hi - n.lo));
+}
+
+/* Catches: ratio inverted (b/a), or the two samples resampled together. */
+static void bootstrap_ratio(void **state)
+{
+    (void)state;
+    double a[] = {20, 21, 19, 20.5, 19.5, 20.2};
+    double b[] = {10, 10.5, 9.5, 10.2, 9.8, 10.1};
+    struct stats_ci c;
+    assert_int_equal(stats_boot_ratio_ci(a, 6, b, 6, 0.95, 4000, 7, &c), 0);
+    assert_true(c.lo > 1.8 && c.hi < 2.2);
+    assert_true(c.lo <= 2.0 && c.hi >= 1.98);
+    /* overlapping samples: the interval straddles 1 */
+    double x[] = {10, 12, 9, 11, 13, 8};
+    double y[] = {11, 9, 12, 10, 8, 13};
+    assert_int_equal(stats_boot_ratio_ci(x, 6, y, 6, 0.95, 4000, 7, &c), 0);
+    assert_true(c.lo < 1.0 && c.hi > 1.0);
+}
+
+static void bootstrap_bad_input(void **state)
+{
+    (void)state;
+    double a[] = {1, 2};
+    double z[] = {0, 0};
+    struct stats_ci c;
+    assert_int_equal(stats_boot_median_ci(a, 0, 0.95, 100, 1, &c), -1);
+    assert_int_equal(stats_boot_median_ci(a, 2, 1.5, 100, 1, &c), -1);
+    assert_int_equal(stats_boot_ratio_ci(a, 2, z, 2, 0.95, 100, 1, &c), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(median_even_odd),  cmocka_unit_test(p95_interpolated),
-        cmocka_unit_test(mad_known),        cmocka_unit_test(no_outliers_when_mad_zero),
-        cmocka_unit_test(input_untouched),  cmocka_unit_test(empty_is_error),
+        cmocka_unit_test(median_even_odd),
+        cmocka_unit_test(p95_interpolated),
+        cmocka_unit_test(mad_known),
+        cmocka_unit_test(no_outliers_below_min_n),
+        cmocka_unit_test(no_outliers_when_mad_zero),
+        cmocka_unit_test(input_untouched),
+        cmocka_unit_test(empty_is_error),
         cmocka_unit_test(quantile_edges),
+        cmocka_unit_test(bootstrap_deterministic),
+        cmocka_unit_test(bootstrap_width_follows_spread),
+        cmocka_unit_test(bootstrap_ratio),
+        cmocka_unit_test(bootstrap_bad_input),
     };
     return cmocka_run_group_tests_name("bench_stats", tests, NULL, NULL);
 }
