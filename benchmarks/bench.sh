@@ -2,43 +2,54 @@
 # bench.sh: the slimline benchmark harness (measuring side).
 #
 # Measures every image (service x variant) and the reference peers: size,
-# pull time over emulated links, start-to-ready, load, build time; writes a
+# pull time over emulated links, start-to-ready, load, pod startup through
+# Kubernetes' runtime interface (containerd's CRI), build time. Writes a
 # results folder as specified in benchmarks/FORMAT.md and runs benchreport
-# on it. docs/benchmarks.md says what each timer measures exactly.
+# on it. What runs, how often and in which order is planned by benchplan
+# (benchmarks/analysis/plan.c) into plan.tsv; this script sets up the
+# engines, registry and links and executes that plan. docs/benchmarks.md
+# says what each timer measures.
 #
 # Usage: benchmarks/bench.sh [options]
 #   --services LIST      services (hello,whoami,notes)
 #   --variants LIST      variants (naive,alpine,scratch)
 #   --profiles LIST      link profiles (loopback,datacenter,cloud,edge);
 #                        more in benchmarks/profiles.conf (`name rate rtt`)
-#   --reps N             repetitions for starts and pulls (10)
-#   --load-reps N        repetitions for load (1)
-#   --build-reps N       repetitions for builds (1)
+#   --phases LIST        size,pull_cold,pull_warm,link_rtt,start_warm,
+#                        start_published,start_cold,load,pod_warm,pod_cold,
+#                        build (all but build; --full adds build)
+#   --peers LIST         nginx,busybox,go,floor,empty (all)
+#   --no-peers           no peers, no floor, no empty image
+#   --runtimes LIST      OCI runtimes for pods: runc,crun (both)
+#   --reps N             repetitions of ordinary cells (5)
+#   --start-reps N       warm starts per image (10)
+#   --naive-reps N       naive pulls and cold starts, after a warm-up (3)
+#   --pod-p99-reps N     warm pods of hello:scratch and the floor (100)
+#   --load-reps N        load runs of judged cells (5)
+#   --load-duration S    seconds per wrk run (10); --load-conns N (50)
+#   --pull-max S         a cell whose single pull is estimated above S s is
+#                        not run; the plan says so (60; 0 = no limit)
+#   --cold-profile P     the link of cold starts and the naive cold pod (cloud)
+#   --budget BLOCK=S     cap a block's planned seconds (repeatable; blocks:
+#                        pull, start_warm, start_published, start_cold,
+#                        load, pod_warm, pod_cold, build)
 #   --build-services L   services whose images are built (hello)
-#   --build-cold MODE    service (default: toolchain/package layers cached)
-#                        or full (--no-cache)
-#   --phases LIST        size,pull_cold,pull_warm,unpack,start_warm,
-#                        start_cold,load,build (all)
-#   --pull-budget S      seconds planned for pull reps beyond the first round; caps reps of slow cells (180)
-#   --pull-max S         a pull estimated to take longer is not run, recorded
-#                        as failed with the reason (60; 0 = no limit)
-#   --start-budget S     seconds planned for warm starts (200)
-#   --cold-budget S      seconds planned for cold starts (60)
-#   --cold-profile P     profile a cold start pulls through (cloud)
-#   --load-duration S    wrk duration (5), --load-threads N (2),
-#                        --load-conns N (32)
+#   --build-reps N       (1); --build-cold MODE service (default: toolchain
+#                        and package layers cached) or full (--no-cache)
+#   --full               every image on every profile, peers everywhere,
+#                        build included (several hours with naive on edge)
+#   --quick              hello:scratch, the floor and the empty image, one
+#                        rep, loopback only, runc only: the pipeline end to
+#                        end in a few minutes
+#   --seed N             order of the interleaved repetitions (1)
 #   --engine CMD         docker (default) or a compatible CLI such as podman
 #   --engine-mode MODE   private (a second dockerd just for measuring; the
 #                        default with docker as root) or shared
 #   --registry ADDR      registry address (127.0.0.1:5000; a busy port is
 #                        replaced by a free one, said in the log)
 #   --out DIR            results folder (results/<UTC time>)
-#   --peers LIST         nginx,busybox,go,floor,empty (all)
-#   --no-peers           no peers, no floor, no empty image
-#   --quick              one repetition, one profile (loopback), one service
-#                        (hello), peers floor+empty, no build phase, short
-#                        load: proves the pipeline end to end
 #   --no-report          do not run benchreport
+#   --keep-registry      keep the registry's storage after the run
 #   -h, --help
 # Exit status: 0 when the run completed (failed samples are recorded, not
 # fatal), 1 on setup failures, 2 on usage errors.
@@ -46,14 +57,20 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HERE=$ROOT/benchmarks
+# say, die, samples, cleanup hooks: first, so that every message below works
+# shellcheck source=benchmarks/lib/common.sh
+source "$HERE/lib/common.sh"
+
 BUILD_DIR=${BUILD:-$ROOT/build}
 BENCH_BUILD=$BUILD_DIR/bench
 BIN=$BENCH_BUILD/bin
 STARTPROBE=$BIN/startprobe
+RFC3339NS=$BIN/rfc3339ns
 TIMEIT=$BIN/timeit
 LINKEMU=$BIN/linkemu
 MANIFEST_SIZE=$BIN/manifest-size
 BENCHREPORT=$BIN/benchreport
+BENCHPLAN=$BIN/benchplan
 REGISTRY_BIN=${SL_REGISTRY_BIN:-docker-registry}
 IMAGE_PREFIX=${IMAGE_PREFIX:-slimline}
 
@@ -62,20 +79,24 @@ usage() {
 }
 usage_err() { echo "bench: $*" >&2; echo "bench: see --help" >&2; exit 2; }
 
+ALL_PHASES="size pull_cold pull_warm link_rtt start_warm start_published start_cold load pod_warm pod_cold build"
 SERVICES_OPT=hello,whoami,notes
 VARIANTS_OPT=naive,alpine,scratch
 PROFILES_OPT=loopback,datacenter,cloud,edge
-PHASES_OPT=size,pull_cold,pull_warm,unpack,start_warm,start_cold,load,build
+PHASES_OPT=''
 PEERS_OPT=nginx,busybox,go,floor,empty
-REPS=10 LOAD_REPS=1 BUILD_REPS=1 BUILD_SERVICES_OPT=hello BUILD_COLD=service
-PULL_BUDGET=180 PULL_MAX=60 START_WARM_BUDGET=200 START_BUDGET=60 COLD_PROFILE=''
-LOAD_DURATION=5 LOAD_THREADS=2 LOAD_CONNS=32
-ENGINE=docker ENGINE_MODE=auto REGISTRY_ADDR=127.0.0.1:5000 OUT='' QUICK=0 REPORT=1
+RUNTIMES_OPT=runc,crun
+BUILD_SERVICES_OPT=hello BUILD_COLD=service
+LOAD_DURATION=10 LOAD_CONNS=50 COLD_PROFILE=cloud
+ENGINE=docker ENGINE_MODE=auto REGISTRY_ADDR=127.0.0.1:5000 OUT='' QUICK=0 FULL=0 REPORT=1
 KEEP_REGISTRY=0
+PLAN_ARGS=()
 ARGS_ORIG=("$@")
 
 need() { [[ $# -ge 2 && -n "$2" ]] || usage_err "option $1 needs a value"; }
 posint() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage_err "invalid $1 '$2': expected a positive whole number"; }
+secs() { [[ "$2" =~ ^[0-9]+(\.[0-9]+)?$ ]] || usage_err "invalid $1 '$2': expected seconds"; }
+given() { [[ " ${ARGS_ORIG[*]} " == *" $1 "* ]]; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -85,25 +106,23 @@ while [[ $# -gt 0 ]]; do
     --phases) need "$@"; PHASES_OPT=$2; shift ;;
     --peers) need "$@"; PEERS_OPT=$2; shift ;;
     --no-peers) PEERS_OPT='' ;;
-    --reps) need "$@"; posint "$1" "$2"; REPS=$2; shift ;;
-    --load-reps) need "$@"; posint "$1" "$2"; LOAD_REPS=$2; shift ;;
-    --build-reps) need "$@"; posint "$1" "$2"; BUILD_REPS=$2; shift ;;
+    --runtimes) need "$@"; RUNTIMES_OPT=$2; shift ;;
+    --reps | --start-reps | --naive-reps | --pod-p99-reps | --load-reps | --build-reps)
+      need "$@"; posint "$1" "$2"; PLAN_ARGS+=("$1" "$2"); shift ;;
+    --load-duration) need "$@"; posint "$1" "$2"; LOAD_DURATION=$2; shift ;;
+    --load-conns) need "$@"; posint "$1" "$2"; LOAD_CONNS=$2; shift ;;
+    --pull-max) need "$@"; secs "$1" "$2"; PLAN_ARGS+=(--pull-max "$2"); shift ;;
+    --cold-profile) need "$@"; COLD_PROFILE=$2; shift ;;
+    --budget)
+      need "$@"
+      [[ "$2" =~ ^[a-z_]+=[0-9]+$ ]] || usage_err "invalid --budget '$2': expected BLOCK=SECONDS"
+      PLAN_ARGS+=(--budget "$2"); shift ;;
     --build-services) need "$@"; BUILD_SERVICES_OPT=$2; shift ;;
     --build-cold)
       need "$@"
       [[ "$2" == service || "$2" == full ]] || usage_err "invalid --build-cold '$2': expected service or full"
       BUILD_COLD=$2; shift ;;
-    --pull-budget) need "$@"; posint "$1" "$2"; PULL_BUDGET=$2; shift ;;
-    --pull-max)
-      need "$@"
-      [[ "$2" =~ ^[0-9]+$ ]] || usage_err "invalid --pull-max '$2': expected whole seconds (0 = no limit)"
-      PULL_MAX=$2; shift ;;
-    --start-budget) need "$@"; posint "$1" "$2"; START_WARM_BUDGET=$2; shift ;;
-    --cold-budget) need "$@"; posint "$1" "$2"; START_BUDGET=$2; shift ;;
-    --cold-profile) need "$@"; COLD_PROFILE=$2; shift ;;
-    --load-duration) need "$@"; posint "$1" "$2"; LOAD_DURATION=$2; shift ;;
-    --load-threads) need "$@"; posint "$1" "$2"; LOAD_THREADS=$2; shift ;;
-    --load-conns) need "$@"; posint "$1" "$2"; LOAD_CONNS=$2; shift ;;
+    --seed) need "$@"; [[ "$2" =~ ^[0-9]+$ ]] || usage_err "invalid --seed '$2'"; PLAN_ARGS+=(--seed "$2"); shift ;;
     --engine) need "$@"; ENGINE=$2; shift ;;
     --engine-mode)
       need "$@"
@@ -111,6 +130,7 @@ while [[ $# -gt 0 ]]; do
       ENGINE_MODE=$2; shift ;;
     --registry) need "$@"; REGISTRY_ADDR=$2; shift ;;
     --out) need "$@"; OUT=$2; shift ;;
+    --full) FULL=1 ;;
     --quick) QUICK=1 ;;
     --no-report) REPORT=0 ;;
     --keep-registry) KEEP_REGISTRY=1 ;;
@@ -122,12 +142,18 @@ done
 
 if [[ "$QUICK" == 1 ]]; then
   # Quick mode overrides only what was not given explicitly.
-  [[ " ${ARGS_ORIG[*]} " == *" --services "* ]] || SERVICES_OPT=hello
-  [[ " ${ARGS_ORIG[*]} " == *" --profiles "* ]] || PROFILES_OPT=loopback
-  [[ " ${ARGS_ORIG[*]} " == *" --reps "* ]] || REPS=1
-  [[ " ${ARGS_ORIG[*]} " == *" --phases "* ]] || PHASES_OPT=size,pull_cold,pull_warm,unpack,start_warm,start_cold,load
-  [[ " ${ARGS_ORIG[*]} " == *" --peers "* || " ${ARGS_ORIG[*]} " == *" --no-peers "* ]] || PEERS_OPT=floor,empty
-  [[ " ${ARGS_ORIG[*]} " == *" --load-duration "* ]] || LOAD_DURATION=2
+  given --services || SERVICES_OPT=hello
+  given --variants || VARIANTS_OPT=scratch
+  given --profiles || PROFILES_OPT=loopback
+  given --cold-profile || COLD_PROFILE=loopback
+  given --runtimes || RUNTIMES_OPT=runc
+  given --peers || given --no-peers || PEERS_OPT=floor,empty
+  given --load-duration || LOAD_DURATION=2
+  given --phases || PHASES_OPT=size,pull_cold,start_warm,start_published,start_cold,load,pod_warm,pod_cold
+fi
+if [[ -z "$PHASES_OPT" ]]; then
+  PHASES_OPT=${ALL_PHASES// /,}
+  [[ "$FULL" == 1 ]] || PHASES_OPT=${PHASES_OPT%,build}
 fi
 
 IFS=', ' read -r -a SERVICES <<<"$SERVICES_OPT"
@@ -135,19 +161,26 @@ IFS=', ' read -r -a VARIANTS <<<"$VARIANTS_OPT"
 IFS=', ' read -r -a PROFILES <<<"$PROFILES_OPT"
 IFS=', ' read -r -a PHASE_LIST <<<"$PHASES_OPT"
 IFS=', ' read -r -a PEERS <<<"$PEERS_OPT"
+IFS=', ' read -r -a RUNTIMES <<<"$RUNTIMES_OPT"
 IFS=', ' read -r -a BUILD_SERVICES <<<"$BUILD_SERVICES_OPT"
 for p in "${PHASE_LIST[@]}"; do
-  case "$p" in
-    size | pull_cold | pull_warm | unpack | start_warm | start_cold | load | build) ;;
-    *) usage_err "unknown phase '$p' (known: size pull_cold pull_warm unpack start_warm start_cold load build)" ;;
+  case " $ALL_PHASES " in
+    *" $p "*) ;;
+    *)
+      [[ "$p" != unpack ]] || usage_err "phase 'unpack' was removed: the pull-time model fits its unpack term from the cold pulls (docs/benchmarks-analysis.md)"
+      usage_err "unknown phase '$p' (known: $ALL_PHASES)" ;;
   esac
+done
+for r in "${RUNTIMES[@]}"; do
+  [[ "$r" == runc || "$r" == crun ]] || usage_err "unknown runtime '$r' (known: runc crun)"
 done
 for v in "${VARIANTS[@]}"; do
   [[ "$v" =~ ^[a-z0-9_.-]+$ ]] || usage_err "invalid variant '$v'"
 done
 PHASES=" ${PHASE_LIST[*]} "
 ((${#PROFILES[@]} > 0)) || usage_err "--profiles is empty"
-START_REPS=$REPS PULL_REPS=$REPS
+[[ " ${PROFILES[*]} " == *" $COLD_PROFILE "* ]] || usage_err "--cold-profile $COLD_PROFILE is not among --profiles (${PROFILES[*]})"
+wants() { [[ "$PHASES" == *" $1 "* ]]; }
 
 command -v "$ENGINE" >/dev/null || usage_err "engine command '$ENGINE' not found"
 if [[ "$ENGINE_MODE" == auto ]]; then
@@ -164,27 +197,32 @@ mkdir -p "$OUT/logs"
 OUT=$(cd "$OUT" && pwd)
 BENCH_WORK=$BENCH_BUILD/work-$$
 mkdir -p "$BENCH_WORK"
+on_exit 'rm -rf "$BENCH_WORK"'
 
-# shellcheck source=benchmarks/lib/common.sh
-source "$HERE/lib/common.sh"
 source "$HERE/lib/engine.sh"
 source "$HERE/lib/registry.sh"
 source "$HERE/lib/peers.sh"
+source "$HERE/lib/runner.sh"
 source "$HERE/phases/size.sh"
 source "$HERE/phases/pull.sh"
 source "$HERE/phases/start.sh"
 source "$HERE/phases/load.sh"
+source "$HERE/phases/pod.sh"
 source "$HERE/phases/build.sh"
-on_exit 'rm -rf "$BENCH_WORK"'
 
-for t in "$STARTPROBE" "$TIMEIT"; do
-  [[ -x "$t" ]] || die "$t missing: run make bench-tools"
+for t in "$STARTPROBE" "$TIMEIT" "$BENCHPLAN" "$RFC3339NS"; do
+  [[ -x "$t" ]] || die "$t missing: run make bench-tools benchtools"
 done
+if wants load; then
+  for c in wrk taskset; do command -v "$c" >/dev/null || die "load phase needs $c (scripts/deps.sh bench)"; done
+  (($(nproc) >= 2)) || die "load phase pins wrk and the server to different cores: needs 2 cores, found $(nproc)"
+fi
+LOAD_WRK_CPU=0 LOAD_SERVER_CPU=1
 
-# The image table: subject -> service, variant, kind, ready path, load path.
-declare -A IMG_SERVICE=() IMG_VARIANT=() IMG_KIND=() IMG_READY=() IMG_LOAD=() IMG_BASE=()
-declare -A WIRE_BYTES=() UNCOMP_BYTES=() BASES=() BASE_KIND=() BASE_DIGEST=()
-IMAGES=() STARTABLE=() PEER_FAILURES=() MISSING=()
+# The subject table: subject -> service, variant, kind, ready path, load path.
+declare -A IMG_SERVICE=() IMG_VARIANT=() IMG_KIND=() IMG_READY=() IMG_LOAD=() IMG_BASE=() IMG_NOTE=()
+declare -A WIRE_BYTES=() UNCOMP_BYTES=() BASES=() BASE_KIND=() BASE_DIGEST=() BASE_OF=()
+IMAGES=() STARTABLE=() PEER_FAILURES=() MISSING=() NATIVES=()
 add_image() {
   local subj=$1
   IMG_SERVICE[$subj]=$2 IMG_VARIANT[$subj]=$3 IMG_KIND[$subj]=$4 IMG_READY[$subj]=$5 IMG_LOAD[$subj]=$6
@@ -228,17 +266,34 @@ done
 peers_build
 ((${#IMAGES[@]} > 0)) || die "no image to measure (make images)"
 
-# Which base does each image start from: the longest base whose layers are
-# a prefix of the image's layers.
-declare -A BASE_LAYERS=()
+# Native subjects (load phase only): the scratch image's own static binary,
+# and for hello (every service with --full) the Debian glibc build.
+if wants load; then
+  for s in "${SERVICES[@]}"; do
+    [[ -n "${IMG_KIND[$IMAGE_PREFIX/$s:scratch]:-}" ]] || continue
+    path=/; [[ "$s" != notes ]] || path=/notes/ID
+    IMG_SERVICE[native/$s]=$s IMG_VARIANT[native/$s]=native-static IMG_KIND[native/$s]=native
+    IMG_READY[native/$s]=/readyz IMG_LOAD[native/$s]=$path
+    NATIVES+=("native/$s")
+    if [[ -x "$BUILD_DIR/native/bin/$s" ]] && [[ "$s" == hello || "$FULL" == 1 ]]; then
+      IMG_SERVICE[native-glibc/$s]=$s IMG_VARIANT[native-glibc/$s]=native-glibc IMG_KIND[native-glibc/$s]=native
+      IMG_READY[native-glibc/$s]=/readyz IMG_LOAD[native-glibc/$s]=$path
+      NATIVES+=("native-glibc/$s")
+    fi
+  done
+fi
+
+# Which base does each image start from (the longest base whose layers are
+# a prefix of its layers: BASE_OF, recorded in env.json, marks stand-ins),
+# and its warm-pull source: whatever shares the longest prefix of its
+# layers among the bases and the other services' images of this run
+# (hello:naive and whoami:naive share the Debian base and the package
+# layer). The source is pulled before a warm pull so those layers are
+# present.
+declare -A BASE_LAYERS=() IMG_LAYERS=() IMG_SHARED=() IMG_SHARED_N=()
 for b in "${!BASES[@]}"; do
   BASE_LAYERS[$b]=$(M image inspect -f '{{join .RootFS.Layers " "}}' "${BASES[$b]}" 2>/dev/null || true)
 done
-# The warm-pull source of each image: whatever shares the longest prefix of
-# its layers, among the bases and the other services' images of this run
-# (hello:naive and whoami:naive share the Debian base and the package
-# layer). Pulled before a warm pull so that those layers are present.
-declare -A IMG_LAYERS=() IMG_SHARED=()
 for subj in "${IMAGES[@]}"; do
   IMG_LAYERS[$subj]=$(M image inspect -f '{{join .RootFS.Layers " "}}' "$subj")
   UNCOMP_BYTES[$subj]=$(M image inspect -f '{{.Size}}' "$subj")
@@ -253,13 +308,16 @@ common_layers() {
 }
 USED_BASES=()
 for subj in "${IMAGES[@]}"; do
-  best='' bestn=0
+  best='' bestn=0 bbase='' bbasen=0
   for b in "${!BASE_LAYERS[@]}"; do
     [[ -n "${BASE_LAYERS[$b]}" ]] || continue
     n=$(common_layers "${IMG_LAYERS[$subj]}" "${BASE_LAYERS[$b]}")
-    ((n > bestn)) || continue
-    best=${BASES[$b]} bestn=$n
+    ((n > bbasen)) || continue
+    bbase=$b bbasen=$n
   done
+  if [[ -n "$bbase" ]]; then
+    BASE_OF[$subj]=$bbase best=${BASES[$bbase]} bestn=$bbasen
+  fi
   for o in "${IMAGES[@]}"; do
     [[ "$o" != "$subj" && "${IMG_SERVICE[$o]}" != "${IMG_SERVICE[$subj]}" ]] || continue
     n=$(common_layers "${IMG_LAYERS[$subj]}" "${IMG_LAYERS[$o]}")
@@ -267,7 +325,7 @@ for subj in "${IMAGES[@]}"; do
     best=$o bestn=$n
   done
   if [[ -n "$best" ]]; then
-    IMG_BASE[$subj]=$best
+    IMG_BASE[$subj]=$best IMG_SHARED_N[$subj]=$bestn
     IMG_SHARED[$subj]="$bestn of $(wc -w <<<"${IMG_LAYERS[$subj]}") layers"
     if [[ -z "${IMG_KIND[$best]:-}" && " ${USED_BASES[*]} " != *" $best "* ]]; then
       USED_BASES+=("$best")
@@ -275,16 +333,19 @@ for subj in "${IMAGES[@]}"; do
   fi
 done
 
-# env.json: the machine, the engine, the options, the images and bases.
+# env.json: the machine, the engines, the options, the images and bases.
 write_env() {
   local images='[]' bases='[]' subj b id digest
   for subj in "${IMAGES[@]}"; do
     id=$(M image inspect -f '{{.Id}}' "$subj" 2>/dev/null || true)
     digest=$(manifest "$subj" 2>/dev/null | sha256sum | cut -d' ' -f1)
+    b=${BASE_OF[$subj]:-}
     images=$(jq -c --arg s "$subj" --arg id "$id" --arg d "sha256:$digest" \
       --arg svc "${IMG_SERVICE[$subj]}" --arg v "${IMG_VARIANT[$subj]}" --arg k "${IMG_KIND[$subj]}" \
-      --arg base "${IMG_BASE[$subj]:-}" \
-      '. + [{subject: $s, service: $svc, variant: $v, kind: $k, id: $id, registry_digest: $d, base: $base}]' <<<"$images")
+      --arg base "${b:+${BASES[$b]}}" --arg bk "${b:+${BASE_KIND[$b]:-unknown}}" \
+      --arg warm "${IMG_BASE[$subj]:-}" \
+      '. + [{subject: $s, service: $svc, variant: $v, kind: $k, id: $id, registry_digest: $d,
+             base: $base, base_kind: $bk, warm_source: $warm}]' <<<"$images")
   done
   for b in "${!BASES[@]}"; do
     id=$(M image inspect -f '{{.Id}}' "${BASES[$b]}" 2>/dev/null || true)
@@ -302,6 +363,8 @@ write_env() {
     --arg server "$(E version --format '{{.Server.Version}}' 2>/dev/null || true)" \
     --arg containerd "$(containerd --version 2>/dev/null || true)" \
     --arg runc "$(runc --version 2>/dev/null | head -n1 || true)" \
+    --arg crun "$(crun --version 2>/dev/null | head -n1 || true)" \
+    --arg default_runtime "$DOCKER_RUNTIME" \
     --arg driver "$(E info --format '{{.Driver}}' 2>/dev/null || true)" \
     --arg cgroup "$(E info --format '{{.CgroupVersion}}' 2>/dev/null || true)" \
     --arg rev "$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)" \
@@ -310,29 +373,52 @@ write_env() {
     --arg wrk "$(wrk -v 2>&1 | head -n1 || true)" \
     --arg args "${ARGS_ORIG[*]}" \
     --arg services "${SERVICES[*]}" --arg variants "${VARIANTS[*]}" --arg profiles "${PROFILES[*]}" \
-    --arg phases "${PHASE_LIST[*]}" --arg peers "${PEERS[*]}" \
-    --argjson reps "$REPS" --argjson load_reps "$LOAD_REPS" --argjson build_reps "$BUILD_REPS" \
+    --arg phases "${PHASE_LIST[*]}" --arg peers "${PEERS[*]}" --arg runtimes "${RUNTIMES[*]}" \
+    --arg plan_args "${PLAN_ARGS[*]}" \
     --arg build_services "${BUILD_SERVICES[*]}" --arg build_cold "$BUILD_COLD" \
-    --argjson pull_budget "$PULL_BUDGET" --argjson pull_max "$PULL_MAX" --argjson start_budget "$START_WARM_BUDGET" \
-    --argjson cold_budget "$START_BUDGET" --arg cold_profile "$COLD_PROFILE" \
-    --argjson load_duration "$LOAD_DURATION" --argjson load_threads "$LOAD_THREADS" \
-    --argjson load_conns "$LOAD_CONNS" --argjson quick "$QUICK" \
+    --arg cold_profile "$COLD_PROFILE" \
+    --argjson load_duration "$LOAD_DURATION" --argjson load_conns "$LOAD_CONNS" \
+    --argjson quick "$QUICK" --argjson full "$FULL" \
     --arg missing "${MISSING[*]}" --arg peer_failures "${PEER_FAILURES[*]}" \
     --arg started "$STARTED" \
     --argjson images "$images" --argjson bases "$bases" \
     '{started: $started, kernel: $kernel, arch: $arch, cpu_model: $cpu, cores: $cores, memory_bytes: $mem,
       engine: {command: $engine_cmd, mode: $engine_mode, client_version: $client, server_version: $server,
-               containerd: $containerd, runc: $runc, storage_driver: $driver, cgroup_version: $cgroup},
+               containerd: $containerd, runc: $runc, crun: $crun, default_runtime: $default_runtime,
+               storage_driver: $driver, cgroup_version: $cgroup},
       git: {revision: $rev, dirty: $dirty},
       registry: {address: $registry, version: $regver}, wrk: $wrk,
       options: {args: $args, services: $services, variants: $variants, profiles: $profiles, phases: $phases,
-                peers: $peers, reps: $reps, load_reps: $load_reps, build_reps: $build_reps,
-                build_services: $build_services, build_cold: $build_cold, pull_budget_s: $pull_budget, pull_max_s: $pull_max,
-                start_warm_budget_s: $start_budget, start_cold_budget_s: $cold_budget,
-                cold_profile: $cold_profile, load_duration_s: $load_duration, load_threads: $load_threads,
-                load_connections: $load_conns, quick: ($quick == 1)},
+                peers: $peers, runtimes: $runtimes, plan_args: $plan_args,
+                build_services: $build_services, build_cold: $build_cold,
+                cold_profile: $cold_profile, load_duration_s: $load_duration,
+                load_connections: $load_conns, load_threads: 1,
+                load_pinning: "wrk on core 0, server on core 1",
+                load_access_log: "off (services LOG_LEVEL=warn, nginx access_log off)",
+                quick: ($quick == 1), full: ($full == 1)},
       not_measured: {missing_images: $missing, failed_peers: $peer_failures},
       images: $images, bases: $bases}' >"$OUT/env.json"
+}
+
+# subjects.tsv for the planner: sizes and layers from the size phase;
+# warm_*: the layers (and their bytes) a warm pull still fetches, those
+# after the prefix shared with the warm source.
+write_subjects() {
+  local f=$OUT/subjects.tsv subj man wire layers warm wl st
+  printf 'subject\tservice\tvariant\tkind\twire_bytes\tuncompressed_bytes\tlayers\twarm_wire_bytes\twarm_layers\tstartable\n' >"$f"
+  for subj in "${IMAGES[@]}" "${NATIVES[@]}"; do
+    wire=${WIRE_BYTES[$subj]:-0} layers=0 warm=0 wl=0 st=0
+    [[ -z "${IMG_READY[$subj]}" ]] || st=1
+    if [[ "${IMG_KIND[$subj]}" != native ]] && man=$(manifest "$subj" 2>/dev/null); then
+      layers=$(jq '.layers | length' <<<"$man")
+      if [[ -n "${IMG_BASE[$subj]:-}" ]]; then
+        warm=$(jq --argjson n "${IMG_SHARED_N[$subj]}" '[.layers[].size] | .[$n:] | add // 0' <<<"$man")
+        wl=$((layers - IMG_SHARED_N[$subj]))
+      fi
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$subj" "${IMG_SERVICE[$subj]}" "${IMG_VARIANT[$subj]}" \
+      "${IMG_KIND[$subj]}" "$wire" "${UNCOMP_BYTES[$subj]:-0}" "$layers" "$warm" "$wl" "$st" >>"$f"
+  done
 }
 
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -341,28 +427,18 @@ LOOP_PROFILE=''
 for p in "${PROFILES[@]}"; do
   if [[ "${PROF_RATE[$p]}" == 0 && "${PROF_RTT[$p]}" == 0 ]]; then LOOP_PROFILE=$p; break; fi
 done
-if [[ -z "$COLD_PROFILE" ]]; then
-  COLD_PROFILE=${PROFILES[-1]}
-  for p in "${PROFILES[@]}"; do [[ "$p" != cloud ]] || COLD_PROFILE=cloud; done
-fi
-[[ " ${PROFILES[*]} " == *" $COLD_PROFILE "* ]] || usage_err "--cold-profile $COLD_PROFILE is not among --profiles"
 
 registry_start "$REGISTRY_ADDR"
 if [[ -z "$LOOP_PROFILE" ]]; then
-  # Loopback is needed to stage images for warm starts and load.
+  # An unemulated path is needed to stage images for warm starts and load.
   profiles_load "$HERE/profiles.conf" "$PROFILES_OPT,loopback"
   LOOP_PROFILE=loopback
-  PROF_PORT[loopback]=$REG_PORT
 fi
 links_start
-PROFILES_LOOP=$LOOP_PROFILE
-[[ " ${PROFILES[*]} " == *" $LOOP_PROFILE "* ]] || PROFILES_LOOP=${PROFILES[0]}
 
 say "pushing ${#IMAGES[@]} images and ${#USED_BASES[@]} bases to $REG_HOST:$REG_PORT"
 for subj in "${USED_BASES[@]}" "${IMAGES[@]}"; do
-  if ! push "$subj"; then
-    say "push of $subj failed (logs/push.log)"
-  fi
+  push "$subj" || say "push of $subj failed (logs/push.log)"
 done
 
 if [[ "$ENGINE_MODE" == private ]]; then
@@ -370,17 +446,26 @@ if [[ "$ENGINE_MODE" == private ]]; then
 else
   on_exit 'container_rm; engine_wipe >/dev/null 2>&1'
 fi
+DOCKER_RUNTIME=$(E info --format '{{.DefaultRuntime}}' 2>/dev/null || echo unknown)
 write_env
 
 # From here on a failed measurement is a sample with status=fail, never the
-# end of the run: the phases check every step themselves.
+# end of the run: the steps check every call themselves.
 set +e
-[[ "$PHASES" != *" size "* ]] || phase_size
-[[ "$PHASES" != *" pull_cold "* && "$PHASES" != *" pull_warm "* ]] || phase_pull
-[[ "$PHASES" != *" start_cold "* ]] || phase_start_cold
-[[ "$PHASES" != *" start_warm "* ]] || phase_start_warm
-[[ "$PHASES" != *" load "* ]] || phase_load
-[[ "$PHASES" != *" build "* ]] || phase_build
+phase_size
+write_subjects
+plan_args=(--subjects "$OUT/subjects.tsv" --profiles "$OUT/profiles.csv" --out "$OUT"
+  --phases "$(tr ' ' '\n' <<<"${PHASE_LIST[*]}" | grep -v '^size$' | paste -sd, -)"
+  --runtimes "$RUNTIMES_OPT" --cold-profile "$COLD_PROFILE" --load-duration "$LOAD_DURATION"
+  --build-services "$BUILD_SERVICES_OPT")
+[[ "$QUICK" == 0 ]] || plan_args+=(--quick)
+[[ "$FULL" == 0 ]] || plan_args+=(--full)
+if ! "$BENCHPLAN" "${plan_args[@]}" "${PLAN_ARGS[@]}" 2>"$OUT/logs/plan.log"; then
+  cat "$OUT/logs/plan.log" >&2
+  die "benchplan failed"
+fi
+sed 's/^benchplan: /bench: plan: /' "$OUT/logs/plan.log" >&2
+run_plan "$OUT/plan.tsv"
 
 say "samples: $(($(wc -l <"$OUT/samples.csv") - 1)) rows, $(grep -c ',fail,' "$OUT/samples.csv" || true) failed, in $OUT/samples.csv"
 if [[ "$REPORT" == 1 ]]; then

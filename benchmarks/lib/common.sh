@@ -47,74 +47,27 @@ csv_field() {
   fi
 }
 
-SAMPLES_HEADER='phase,subject,service,variant,kind,profile,rep,warmup,metric,value,unit,status,detail'
+SAMPLES_HEADER='phase,subject,service,variant,kind,profile,runtime,rep,warmup,metric,value,unit,status,detail'
 
-# sample PHASE SUBJECT PROFILE REP WARMUP METRIC VALUE UNIT STATUS DETAIL
-# service, variant and kind come from the image table (IMG_*).
+# sample PHASE SUBJECT PROFILE RUNTIME REP WARMUP METRIC VALUE UNIT STATUS DETAIL
+# service, variant and kind come from the subject table (IMG_*).
 sample() {
-  local phase=$1 subj=$2 prof=$3 rep=$4 wu=$5 metric=$6 value=$7 unit=$8 st=$9 detail=${10:-}
+  local phase=$1 subj=$2 prof=$3 rt=$4 rep=$5 wu=$6 metric=$7 value=$8 unit=$9 st=${10} detail=${11:-}
   [[ "$st" == ok ]] || value=''
-  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$phase" "$subj" \
+  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$phase" "$subj" \
     "${IMG_SERVICE[$subj]}" "${IMG_VARIANT[$subj]}" "${IMG_KIND[$subj]}" \
-    "$prof" "$rep" "$wu" "$metric" "$value" "$unit" "$st" \
+    "$prof" "$rt" "$rep" "$wu" "$metric" "$value" "$unit" "$st" \
     "$(csv_field "$detail")" >>"$OUT/samples.csv"
 }
 
-# shuffled WORD...: the words in random order, one per line.
-shuffled() { printf '%s\n' "$@" | shuf; }
-
-# plan_reps BUDGET_S MAX_REPS KEY=EST_S ...: prints "KEY REPS" lines, REPS
-# in [1, MAX_REPS], chosen so the sum of REPS*EST fits BUDGET when it can:
-# the cheapest cells are served first (water filling), so cheap cells keep
-# MAX_REPS and only expensive ones are capped.
-plan_reps() {
-  local budget=$1 max=$2
-  shift 2
-  printf '%s\n' "$@" | sed 's/=\([^=]*\)$/ \1/' | sort -k2,2g | awk -v b="$budget" -v m="$max" '
-    { key[NR] = $1; est[NR] = ($2 > 0.001 ? $2 : 0.001) }
-    END {
-      left = b
-      for (i = 1; i <= NR; i++) {
-        share = left / (NR - i + 1)
-        r = int(share / est[i]); if (r > m) r = m; if (r < 1) r = 1
-        left -= r * est[i]; if (left < 0) left = 0
-        print key[i], r
-      }
-    }'
-}
-
-# over_budget T0 BUDGET: true when more than BUDGET seconds have passed
-# since T0 (epoch seconds). The planned caps come from estimates; this is
-# the guard when the machine is slower than estimated: no new rep round
-# starts once a phase has used its budget.
-over_budget() { (($(date +%s) - $1 > $2)); }
-
-# annotate_caps PHASE MAX: every non-warm-up sample of PHASE whose cell
-# (subject, profile) got fewer than MAX reps gets "reps capped R/MAX by
-# budget" in its detail (once), so that no cap is silent.
-annotate_caps() {
-  local phase=$1 max=$2 tmp=$OUT/samples.csv.tmp
-  awk -v ph="$phase" -v max="$max" '
-    function key(line,   f) { split(line, f, ","); return f[2] "," f[6] }
-    NR == FNR {
-      if (FNR > 1) {
-        split($0, f, ",")
-        if (f[1] == ph && f[8] == "0") { k = f[2] "," f[6]; if (!((k, f[7]) in seen)) { seen[k, f[7]] = 1; n[k]++ } }
-      }
-      next
-    }
-    FNR == 1 { print; next }
-    {
-      split($0, f, ",")
-      k = f[2] "," f[6]
-      if (f[1] == ph && f[8] == "0" && n[k] < max && index($0, "reps capped") == 0 && index($0, "not run:") == 0) {
-        note = "reps capped " n[k] "/" max " by budget"
-        if ($0 ~ /"$/) { sub(/"$/, "; " note "\"") }
-        else if ($0 ~ /,$/) { $0 = $0 note }
-        else { $0 = $0 "; " note }
-      }
-      print
-    }' "$OUT/samples.csv" "$OUT/samples.csv" >"$tmp" && mv "$tmp" "$OUT/samples.csv"
+# join_detail A B: "A; B" without empty parts.
+join_detail() {
+  local out='' x
+  for x in "$@"; do
+    [[ -n "$x" && "$x" != - ]] || continue
+    out=${out:+$out; }$x
+  done
+  echo "$out"
 }
 
 # free_port: a TCP port on 127.0.0.1 nobody listens on (racy but checked
@@ -148,11 +101,14 @@ run_cleanup() {
 trap 'run_cleanup' EXIT
 trap 'say "interrupted"; run_cleanup; exit 130' INT TERM
 
-# to_bps RATE: "100mbit" -> 100000000; "0" / "unlimited" -> 0.
+# to_bps RATE: "100mbit" -> 100000000; "0" / "unlimited" -> 0. The same
+# spellings linkemu accepts (benchmarks/linkemu/le.c), so a profile that
+# passes here passes there.
 to_bps() {
   local r=${1,,}
+  [[ "$r" =~ ^(0|unlimited|[0-9]+(\.[0-9]+)?(bit|kbit|mbit|gbit))$ ]] || return 1
   case "$r" in
-    0 | unlimited | none) echo 0 ;;
+    0 | unlimited) echo 0 ;;
     *gbit) awk -v x="${r%gbit}" 'BEGIN { printf "%.0f\n", x * 1e9 }' ;;
     *mbit) awk -v x="${r%mbit}" 'BEGIN { printf "%.0f\n", x * 1e6 }' ;;
     *kbit) awk -v x="${r%kbit}" 'BEGIN { printf "%.0f\n", x * 1e3 }' ;;
@@ -161,11 +117,13 @@ to_bps() {
   esac
 }
 
-# to_ms TIME: "20ms" -> 20, "0.5ms" -> 0.5, "1s" -> 1000, "0" -> 0.
+# to_ms TIME: "20ms" -> 20, "0.5ms" -> 0.5, "1s" -> 1000, "0" -> 0 (as
+# linkemu's --rtt).
 to_ms() {
   local t=${1,,}
+  [[ "$t" =~ ^(0|[0-9]+(\.[0-9]+)?(us|ms|s))$ ]] || return 1
   case "$t" in
-    0 | none) echo 0 ;;
+    0) echo 0 ;;
     *us) awk -v x="${t%us}" 'BEGIN { print x / 1000 }' ;;
     *ms) awk -v x="${t%ms}" 'BEGIN { print x + 0 }' ;;
     *s) awk -v x="${t%s}" 'BEGIN { print x * 1000 }' ;;

@@ -58,9 +58,15 @@ peers_build() {
     say "peer $p: building"
     if tag=$(peer_build "$p" 2> >(tee -a "$OUT/logs/peers.log" >&2)); then
       case "$p" in
-        floor) add_image "$tag" floor floor floor /readyz / ;;
+        floor)
+          add_image "$tag" floor floor floor /readyz /
+          IMG_NOTE[$tag]="closes every connection: one TCP connection per request"
+          ;;
         empty) add_image "$tag" empty empty empty '' '' ;;
-        busybox) add_image "$tag" busybox peer peer / / ;;
+        busybox)
+          add_image "$tag" busybox peer peer / /
+          IMG_NOTE[$tag]="busybox httpd forks per connection and closes it: one connection and process per request"
+          ;;
         *) add_image "$tag" "$p" peer peer /readyz / ;;
       esac
     else

@@ -22,7 +22,7 @@ version: 0.1
 log:
   level: warn
   accesslog:
-    disabled: true
+    disabled: false
 storage:
   filesystem:
     rootdirectory: $REG_DIR/data
@@ -31,7 +31,9 @@ storage:
 http:
   addr: $REG_HOST:$REG_PORT
 EOF
-  "$REGISTRY_BIN" serve "$REG_DIR/config.yml" >"$OUT/logs/registry.log" 2>&1 &
+  # The access log (one line per HTTP request, on stdout) counts the
+  # requests of each pull: reg_mark / reg_requests.
+  "$REGISTRY_BIN" serve "$REG_DIR/config.yml" >"$OUT/logs/registry-access.log" 2>"$OUT/logs/registry.log" &
   REG_PID=$!
   on_exit registry_stop
   for i in $(seq 1 100); do
@@ -52,6 +54,23 @@ registry_stop() {
   wait "$REG_PID" 2>/dev/null
   REG_PID=''
   [[ "$KEEP_REGISTRY" == 1 ]] || rm -rf "$REG_DIR"
+}
+
+# reg_mark: the access log's current length (bytes), for reg_requests.
+reg_mark() { stat -c %s "$OUT/logs/registry-access.log" 2>/dev/null || echo 0; }
+
+# reg_requests MARK: HTTP requests the registry logged since MARK. The log
+# is written asynchronously: wait until it stops growing (at most 0.5 s).
+reg_requests() {
+  local mark=$1 a b i
+  a=$(reg_mark)
+  for i in 1 2 3 4 5; do
+    sleep 0.1
+    b=$(reg_mark)
+    [[ "$a" != "$b" ]] || break
+    a=$b
+  done
+  tail -c +"$((mark + 1))" "$OUT/logs/registry-access.log" | grep -cE '"(GET|HEAD|POST|PUT|PATCH|DELETE) /v2/' || true
 }
 
 # reg_name SUBJECT: the repository path in the registry (the local tag minus
@@ -89,7 +108,7 @@ manifest() {
 # from FILE (`name rate rtt` lines) with the built-in four as fallback.
 profiles_load() {
   local file=$1 names=$2 n r t
-  declare -gA PROF_DEF=([loopback]="0 0" [datacenter]="1gbit 1ms" [cloud]="100mbit 20ms" [edge]="20mbit 50ms")
+  declare -gA PROF_DEF=([loopback]="unlimited 0" [datacenter]="1gbit 1ms" [cloud]="100mbit 20ms" [edge]="20mbit 50ms")
   if [[ -r "$file" ]]; then
     while read -r n r t _; do
       [[ -z "$n" || "$n" == \#* ]] && continue
@@ -99,8 +118,8 @@ profiles_load() {
   for n in ${names//,/ }; do
     [[ -n "${PROF_DEF[$n]+x}" ]] || die "unknown profile '$n' (known: ${!PROF_DEF[*]}; add one to $file)"
     read -r r t <<<"${PROF_DEF[$n]}"
-    PROF_RATE[$n]=$(to_bps "$r") || die "profile $n: invalid rate '$r' (expected e.g. 100mbit, 0)"
-    PROF_RTT[$n]=$(to_ms "$t") || die "profile $n: invalid rtt '$t' (expected e.g. 20ms, 0)"
+    PROF_RATE[$n]=$(to_bps "$r") || die "profile $n in $file: invalid rate '$r' (expected e.g. 100mbit, 1gbit, unlimited, 0)"
+    PROF_RTT[$n]=$(to_ms "$t") || die "profile $n in $file: invalid rtt '$t' (expected e.g. 20ms, 500us, 0)"
     PROF_SPEC[$n]="$r $t"
   done
 }

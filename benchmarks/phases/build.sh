@@ -77,43 +77,36 @@ build_sample() {
   echo "== $phase $subj rep $rep: $cmd" >>"$OUT/logs/build.log"
   # shellcheck disable=SC2086 # the command line is a template on purpose
   if res=$("$TIMEIT" -- $cmd 2>>"$OUT/logs/build.log"); then
-    sample "$phase" "$subj" - "$rep" 0 seconds "$(kv seconds "$res")" s ok "$BUILD_DETAIL"
+    sample "$phase" "$subj" - - "$rep" 0 seconds "$(kv seconds "$res")" s ok "$BUILD_DETAIL"
   else
-    sample "$phase" "$subj" - "$rep" 0 seconds '' s fail "build failed (logs/build.log); $BUILD_DETAIL"
+    sample "$phase" "$subj" - - "$rep" 0 seconds '' s fail "build failed (logs/build.log); $BUILD_DETAIL"
   fi
 }
 
-phase_build() {
-  local rep svc var subj ctx=$BENCH_WORK/context cells=()
-  for svc in "${BUILD_SERVICES[@]}"; do
-    for var in "${VARIANTS[@]}"; do
-      subj="$IMAGE_PREFIX/$svc:$var"
-      [[ -n "${IMG_KIND[$subj]:-}" ]] || continue
-      cells+=("$subj")
-    done
-  done
-  ((${#cells[@]} > 0)) || return 0
+# step_build SUBJECT PROFILE RUNTIME REP WARMUP NOTE: one cold build and one
+# rebuild of SUBJECT's service and variant, on a copy of the context made
+# at the first build step.
+step_build() {
+  local subj=$1 rep=$4 ctx=$BENCH_WORK/context svc var
+  svc=${IMG_SERVICE[$subj]} var=${IMG_VARIANT[$subj]}
+  build_prepare "$ctx"
+  build_edit_all "$ctx"
+  build_sample build_cold "$subj" "$rep" "$ctx" "$svc" "$var"
+  build_edit_one "$ctx" "$svc"
+  build_sample build_rebuild "$subj" "$rep" "$ctx" "$svc" "$var"
+  M rmi "slb-build/$svc:$var" >/dev/null 2>&1 || true
+}
+
+build_prepare() {
+  local ctx=$1
+  [[ ! -d "$ctx" ]] || return 0
   BUILD_DETAIL="cold=$BUILD_COLD; scripts/images.sh of the copy (its builder choice, BuildKit by default)"
   [[ "$BUILD_COLD" != full ]] || BUILD_DETAIL="cold=full: docker build --no-cache, client's default builder"
-  phase_begin build $((2 * BUILD_REPS * ${#cells[@]}))
   build_copy "$ctx"
   mkdir -p "$ctx/build"
   cp "$BUILD_DIR/bases.env" "$ctx/build/" 2>/dev/null
   BUILD_REVISION=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
   BUILD_CREATED=$(TZ=UTC git -C "$ROOT" log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd 2>/dev/null || echo unknown)
-  for ((rep = 0; rep < BUILD_REPS; rep++)); do
-    for subj in $(shuffled "${cells[@]}"); do
-      svc=${IMG_SERVICE[$subj]} var=${IMG_VARIANT[$subj]}
-      progress "$subj cold" "$rep"
-      build_edit_all "$ctx"
-      build_sample build_cold "$subj" "$rep" "$ctx" "$svc" "$var"
-      progress "$subj rebuild" "$rep"
-      build_edit_one "$ctx" "$svc"
-      build_sample build_rebuild "$subj" "$rep" "$ctx" "$svc" "$var"
-    done
-  done
-  for subj in "${cells[@]}"; do
-    M rmi "slb-build/${IMG_SERVICE[$subj]}:${IMG_VARIANT[$subj]}" >/dev/null 2>&1 || true
-  done
-  rm -rf "$ctx"
 }
+
+block_end_build() { rm -rf "$BENCH_WORK/context"; }

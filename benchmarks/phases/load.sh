@@ -1,33 +1,73 @@
-# load.sh: wrk against each startable image, and its memory.
+# load.sh: requests per second and latency under wrk, and memory. Steps
+# of plan.tsv.
 #
-# The container is started as in start_warm and waited for; notes gets one
-# note created with POST /notes and the load reads GET /notes/<id>. Then:
-#   rss_idle_kib  after 1 s idle: the container's memory cgroup, cgroup v1
-#                 memory.stat total_rss (anonymous memory, no page cache) or
-#                 cgroup v2 memory.stat anon, in KiB
-#   warm-up       wrk for 1 s (its req/s kept with warmup=1)
-#   rps, p50/p90/p99_ms, errors  `wrk -t THREADS -c CONNS -d DURATION
-#                 --latency URL` (errors: socket errors + non-2xx/3xx)
-#   rss_load_kib  the largest of the same cgroup reading sampled every
-#                 0.2 s while wrk runs
-# wrk and the server share the machine's cores: the figures compare the
-# images with each other on the same machine, not with other hardware.
+# What is measured is the service, not Docker's plumbing:
+#   - host networking (`--network host`, the port passed as PORT): no
+#     docker-proxy, no bridge, no NAT between wrk and the server;
+#   - the access log off for every subject (the services: LOG_LEVEL=warn;
+#     nginx: access_log off; the Go, busybox and floor peers log nothing),
+#     so no log line per request goes through containerd-shim and dockerd;
+#   - wrk pinned to core 0 (`taskset -c 0`), the server to core 1
+#     (`--cpuset-cpus 1` for a container, `taskset -c 1` natively); the
+#     engine's own daemons are not pinned (they are idle during a run);
+#   - native/SERVICE: the image's own static binary (copied out of the
+#     scratch image), run outside any container with the same pinning,
+#     port and log settings: the ratio image / native is what the container
+#     costs. native-glibc/SERVICE: the Debian build (build/native/bin),
+#     shown beside it, labelled as such.
+# Per rep: the server is started and waited for (notes: one note is
+# created, the load reads GET /notes/ID), then
+#   warm-up       wrk for 1 s (req/s kept with warmup=1)
+#   rps, p50/p90/p99_ms, errors  `wrk -t1 -c CONNS -d DURATION --latency URL`
+#                 (errors: socket errors + non-2xx/3xx)
+#   rss_idle_kib, pss_idle_kib  Rss and Pss from /proc/PID/smaps_rollup,
+#                 summed over the server's processes (the container's
+#                 cgroup.procs), after 1 s idle
+#   cgroup_idle_kib  the container's memory cgroup usage (page cache
+#                 included; v1 memory.usage_in_bytes, v2 memory.current);
+#                 none for native subjects
+#   rss_load_kib, pss_load_kib, cgroup_load_kib  the largest of the same
+#                 readings taken every 0.2 s under load
 
-mem_file() {
-  local pid=$1 line path
-  if [[ -r /sys/fs/cgroup/cgroup.controllers ]]; then
-    path=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
-    echo "/sys/fs/cgroup$path/memory.stat anon"
-  else
-    line=$(grep -E '^[0-9]+:([^:]*,)?memory(,[^:]*)?:' "/proc/$pid/cgroup") || return 1
-    echo "/sys/fs/cgroup/memory${line##*:}/memory.stat total_rss"
+block_begin_load() { images_present; }
+
+# server_pids: the pids of the subject's processes (one per line).
+server_pids() {
+  if [[ -n "${LOAD_NATIVE_PID:-}" ]]; then
+    echo "$LOAD_NATIVE_PID"
+  elif [[ -n "${LOAD_CGROUP_DIR:-}" && -r "$LOAD_CGROUP_DIR/cgroup.procs" ]]; then
+    cat "$LOAD_CGROUP_DIR/cgroup.procs"
   fi
 }
 
-# mem_kib "FILE KEY"
-mem_kib() {
-  local f=${1% *} k=${1##* }
-  awk -v k="$k" '$1 == k { printf "%d\n", $2 / 1024 }' "$f"
+# mem_read: "rss_kib pss_kib cgroup_kib" (cgroup_kib "-" natively).
+mem_read() {
+  local pid rss=0 pss=0 cg=-
+  for pid in $(server_pids); do
+    read -r r p < <(awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } END { print r + 0, p + 0 }' \
+      "/proc/$pid/smaps_rollup" 2>/dev/null) || continue
+    rss=$((rss + r)) pss=$((pss + p))
+  done
+  if [[ -n "${LOAD_CGROUP_MEM:-}" && -r "$LOAD_CGROUP_MEM" ]]; then
+    cg=$(($(cat "$LOAD_CGROUP_MEM") / 1024))
+  fi
+  echo "$rss $pss $cg"
+}
+
+# cgroup_of PID: sets LOAD_CGROUP_DIR (the memory cgroup directory, for
+# cgroup.procs) and LOAD_CGROUP_MEM (its usage file).
+cgroup_of() {
+  local pid=$1 line path
+  LOAD_CGROUP_DIR='' LOAD_CGROUP_MEM=''
+  if [[ -r /sys/fs/cgroup/cgroup.controllers ]]; then
+    path=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+    LOAD_CGROUP_DIR=/sys/fs/cgroup$path
+    LOAD_CGROUP_MEM=$LOAD_CGROUP_DIR/memory.current
+  else
+    line=$(grep -E '^[0-9]+:([^:]*,)?memory(,[^:]*)?:' "/proc/$pid/cgroup") || return 1
+    LOAD_CGROUP_DIR=/sys/fs/cgroup/memory${line##*:}
+    LOAD_CGROUP_MEM=$LOAD_CGROUP_DIR/memory.usage_in_bytes
+  fi
 }
 
 # wrk_ms VALUE: "123.45us" / "1.2ms" / "1.5s" -> milliseconds
@@ -38,21 +78,88 @@ wrk_ms() {
     printf "%.3f\n", n }'
 }
 
+LOAD_METRICS="rps:req/s p50_ms:ms p90_ms:ms p99_ms:ms errors:count rss_idle_kib:KiB pss_idle_kib:KiB cgroup_idle_kib:KiB rss_load_kib:KiB pss_load_kib:KiB cgroup_load_kib:KiB"
+
 load_fail() {
-  local subj=$1 rep=$2 why=$3 m
-  for m in rps:req/s p50_ms:ms p90_ms:ms p99_ms:ms errors:count rss_idle_kib:KiB rss_load_kib:KiB; do
-    sample load "$subj" - "$rep" 0 "${m%%:*}" '' "${m#*:}" fail "$why"
+  local subj=$1 rt=$2 rep=$3 why=$4 m
+  for m in $LOAD_METRICS; do
+    sample load "$subj" - "$rt" "$rep" 0 "${m%%:*}" '' "${m#*:}" fail "$why"
   done
 }
 
-load_one() {
-  local subj=$1 rep=$2 port args out path id pid mf idle wout samp rps errs n v detail
+# native_binary SUBJECT: the path of a native subject's binary (the static
+# one is copied out of the scratch image once per run).
+native_binary() {
+  local subj=$1 svc=${IMG_SERVICE[$1]} dst c
+  if [[ "${IMG_VARIANT[$subj]}" == native-glibc ]]; then
+    echo "$BUILD_DIR/native/bin/$svc"
+    return
+  fi
+  dst=$BENCH_WORK/native/$svc
+  if [[ ! -x "$dst" ]]; then
+    mkdir -p "$BENCH_WORK/native"
+    c=$(M create "$IMAGE_PREFIX/$svc:scratch") || return 1
+    M cp "$c:/service" "$dst" >/dev/null || { M rm "$c" >/dev/null; return 1; }
+    M rm "$c" >/dev/null
+  fi
+  echo "$dst"
+}
+
+# load_start SUBJECT PORT: the server started and ready; sets
+# LOAD_NATIVE_PID (native) or the container's cgroup. Prints a reason and
+# returns 1 on failure.
+load_start() {
+  local subj=$1 port=$2 bin out pid i args=()
+  LOAD_NATIVE_PID='' LOAD_CGROUP_DIR='' LOAD_CGROUP_MEM=''
+  if [[ "${IMG_KIND[$subj]}" == native ]]; then
+    bin=$(native_binary "$subj") || { echo "no binary for $subj"; return 1; }
+    [[ "${IMG_SERVICE[$subj]}" != notes ]] || {
+      rm -rf "$BENCH_WORK/native-db"
+      mkdir -p "$BENCH_WORK/native-db"
+      args=(--db "$BENCH_WORK/native-db/notes.db")
+    }
+    PORT=$port LOG_LEVEL=warn taskset -c "$LOAD_SERVER_CPU" "$bin" "${args[@]}" \
+      >>"$OUT/logs/native.log" 2>&1 &
+    LOAD_NATIVE_PID=$!
+    for i in $(seq 1 200); do
+      curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$port${IMG_READY[$subj]}" && return 0
+      kill -0 "$LOAD_NATIVE_PID" 2>/dev/null || { echo "$bin exited at start (logs/native.log)"; LOAD_NATIVE_PID=''; return 1; }
+      sleep 0.05
+    done
+    echo "$bin not ready after 10 s"
+    return 1
+  fi
   container_rm
-  port=$(free_port)
-  mapfile -t args < <(run_args "$port" "$(ref_via "$LOOP_PROFILE" "$subj")")
-  if ! out=$(E_probe --timeout 60 --url "http://127.0.0.1:$port${IMG_READY[$subj]}" -- "$ENGINE" "${args[@]}" 2>&1); then
-    load_fail "$subj" "$rep" "start failed: ${out:0:200}"
+  if ! out=$(E_probe --timeout 60 --url "http://127.0.0.1:$port${IMG_READY[$subj]}" -- \
+    "$ENGINE" run -d --name "$CNAME" --network host --cpuset-cpus "$LOAD_SERVER_CPU" \
+    -e "PORT=$port" -e LOG_LEVEL=warn "$(ref_via "$LOOP_PROFILE" "$subj")" 2>&1); then
+    echo "start failed: ${out:0:200}"
+    return 1
+  fi
+  pid=$(E inspect -f '{{.State.Pid}}' "$CNAME")
+  cgroup_of "$pid" || true
+}
+
+load_stop() {
+  if [[ -n "${LOAD_NATIVE_PID:-}" ]]; then
+    kill "$LOAD_NATIVE_PID" 2>/dev/null
+    wait "$LOAD_NATIVE_PID" 2>/dev/null
+    LOAD_NATIVE_PID=''
+  else
     container_rm
+  fi
+}
+
+# step_load SUBJECT PROFILE RUNTIME REP WARMUP NOTE
+step_load() {
+  local subj=$1 rep=$4 note=$6 rt port path id idle detail wout samp n v rps errs
+  rt=$DOCKER_RUNTIME
+  [[ "${IMG_KIND[$subj]}" != native ]] || rt=none
+  port=$(free_port)
+  # not in $(...): load_start sets the pid and cgroup variables
+  if ! load_start "$subj" "$port" >"$BENCH_WORK/load.why"; then
+    load_fail "$subj" "$rt" "$rep" "$(cat "$BENCH_WORK/load.why")"
+    load_stop
     return
   fi
   path=${IMG_LOAD[$subj]}
@@ -60,78 +167,79 @@ load_one() {
     id=$(curl -fsS -X POST -H 'Content-Type: application/json' \
       -d '{"title":"bench","body":"a note for the load test"}' "http://127.0.0.1:$port/notes" | jq -r '.id // empty' 2>/dev/null)
     if [[ -z "$id" ]]; then
-      load_fail "$subj" "$rep" "POST /notes did not return an id"
-      container_rm
+      load_fail "$subj" "$rt" "$rep" "POST /notes did not return an id"
+      load_stop
       return
     fi
     path=/notes/$id
   fi
-  detail="GET $path, wrk -t$LOAD_THREADS -c$LOAD_CONNS -d${LOAD_DURATION}s, wrk and server share $(nproc) cores"
-  pid=$(E inspect -f '{{.State.Pid}}' "$CNAME")
-  mf=$(mem_file "$pid") || mf=''
+  detail="GET $path; wrk -t1 -c$LOAD_CONNS -d${LOAD_DURATION}s on core $LOAD_WRK_CPU, server on core $LOAD_SERVER_CPU; access log off"
+  [[ "${IMG_KIND[$subj]}" != native ]] || detail="$detail; outside any container"
+  [[ -z "${IMG_NOTE[$subj]:-}" ]] || detail="$detail; ${IMG_NOTE[$subj]}"
+  detail=$(join_detail "$detail" "$note")
   sleep 1
-  idle=''
-  [[ -z "$mf" ]] || idle=$(mem_kib "$mf") || idle=''
+  idle=$(mem_read)
 
-  v=$(wrk -t"$LOAD_THREADS" -c"$LOAD_CONNS" -d1s "http://127.0.0.1:$port$path" 2>&1 | awk '/^Requests\/sec:/ { print $2 }')
-  if [[ -n "$v" ]]; then
-    sample load "$subj" - "$rep" 1 rps "$v" req/s ok "warm-up 1 s; $detail"
-  fi
-  samp=$BENCH_WORK/rss.samples
+  v=$(taskset -c "$LOAD_WRK_CPU" wrk -t1 -c"$LOAD_CONNS" -d1s "http://127.0.0.1:$port$path" 2>&1 | awk '/^Requests\/sec:/ { print $2 }')
+  [[ -z "$v" ]] || sample load "$subj" - "$rt" "$rep" 1 rps "$v" req/s ok "warm-up 1 s; $detail"
+  samp=$BENCH_WORK/mem.samples
   : >"$samp"
-  if [[ -n "$mf" ]]; then
-    (while :; do mem_kib "$mf" >>"$samp" 2>/dev/null || break; sleep 0.2; done) &
-    n=$!
-  else
-    n=''
-  fi
-  wout=$(wrk -t"$LOAD_THREADS" -c"$LOAD_CONNS" -d"${LOAD_DURATION}s" --latency "http://127.0.0.1:$port$path" 2>&1)
-  if [[ -n "$n" ]]; then
-    kill "$n" 2>/dev/null
-    wait "$n" 2>/dev/null || true
-  fi
-  echo "== $subj rep $rep" >>"$OUT/logs/wrk.log"
-  echo "$wout" >>"$OUT/logs/wrk.log"
+  (while :; do mem_read >>"$samp"; sleep 0.2; done) &
+  n=$!
+  wout=$(taskset -c "$LOAD_WRK_CPU" wrk -t1 -c"$LOAD_CONNS" -d"${LOAD_DURATION}s" --latency "http://127.0.0.1:$port$path" 2>&1)
+  kill "$n" 2>/dev/null
+  wait "$n" 2>/dev/null || true
+  printf '== %s rep %s\n%s\n' "$subj" "$rep" "$wout" >>"$OUT/logs/wrk.log"
   rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$wout")
   if [[ -z "$rps" ]]; then
-    load_fail "$subj" "$rep" "wrk gave no result: $(tail -n 2 <<<"$wout" | tr '\n' ' ')"
-  else
-    sample load "$subj" - "$rep" 0 rps "$rps" req/s ok "$detail"
-    for n in 50 90 99; do
-      v=$(awk -v p="$n%" '$1 == p { print $2 }' <<<"$wout")
-      if [[ -n "$v" ]]; then
-        sample load "$subj" - "$rep" 0 "p${n}_ms" "$(wrk_ms "$v")" ms ok "$detail"
-      else
-        sample load "$subj" - "$rep" 0 "p${n}_ms" '' ms fail "no $n% line in wrk output"
-      fi
-    done
-    errs=$(awk '/Socket errors:/ { gsub(/,/, ""); s += $4 + $6 + $8 + $10 } /Non-2xx or 3xx responses:/ { s += $NF } END { print s + 0 }' <<<"$wout")
-    sample load "$subj" - "$rep" 0 errors "$errs" count ok "socket errors + non-2xx/3xx; $detail"
+    load_fail "$subj" "$rt" "$rep" "wrk gave no result: $(tail -n 2 <<<"$wout" | tr '\n' ' ')"
+    load_stop
+    return
   fi
-  if [[ -n "$idle" ]]; then
-    sample load "$subj" - "$rep" 0 rss_idle_kib "$idle" KiB ok "${mf##* } of the container's memory cgroup after 1 s idle"
-  else
-    sample load "$subj" - "$rep" 0 rss_idle_kib '' KiB fail "container memory cgroup not found"
-  fi
-  v=$(sort -n "$samp" | tail -n1)
-  if [[ -n "$v" ]]; then
-    sample load "$subj" - "$rep" 0 rss_load_kib "$v" KiB ok "${mf##* }, largest of samples every 0.2 s under load"
-  else
-    sample load "$subj" - "$rep" 0 rss_load_kib '' KiB fail "no memory sample under load"
-  fi
-  container_rm
+  sample load "$subj" - "$rt" "$rep" 0 rps "$rps" req/s ok "$detail"
+  for n in 50 90 99; do
+    v=$(awk -v p="$n%" '$1 == p { print $2 }' <<<"$wout")
+    if [[ -n "$v" ]]; then
+      sample load "$subj" - "$rt" "$rep" 0 "p${n}_ms" "$(wrk_ms "$v")" ms ok "wrk --latency"
+    else
+      sample load "$subj" - "$rt" "$rep" 0 "p${n}_ms" '' ms fail "no $n% line in wrk output"
+    fi
+  done
+  errs=$(awk '/Socket errors:/ { gsub(/,/, ""); s += $4 + $6 + $8 + $10 } /Non-2xx or 3xx responses:/ { s += $NF } END { print s + 0 }' <<<"$wout")
+  sample load "$subj" - "$rt" "$rep" 0 errors "$errs" count ok "socket errors + non-2xx/3xx"
+  mem_samples "$subj" "$rt" "$rep" "$idle" "$samp"
+  load_stop
 }
 
-phase_load() {
-  local rep subj
-  ((${#STARTABLE[@]} > 0)) || return 0
-  command -v wrk >/dev/null || die "load phase needs wrk (scripts/deps.sh bench)"
-  images_present
-  phase_begin load $((LOAD_REPS * ${#STARTABLE[@]}))
-  for ((rep = 0; rep < LOAD_REPS; rep++)); do
-    for subj in $(shuffled "${STARTABLE[@]}"); do
-      progress "$subj" "$rep"
-      load_one "$subj" "$rep"
-    done
+# mem_samples SUBJECT RUNTIME REP "IDLE" FILE
+mem_samples() {
+  local subj=$1 rt=$2 rep=$3 idle=$4 f=$5 i name v
+  local -a iv names=(rss pss cgroup)
+  read -r -a iv <<<"$idle"
+  for i in 0 1 2; do
+    name=${names[$i]}
+    if [[ "$name" == cgroup && "${IMG_KIND[$subj]}" == native ]]; then
+      continue
+    fi
+    v=${iv[$i]:-}
+    if [[ "$v" =~ ^[0-9]+$ && "$v" != 0 ]]; then
+      sample load "$subj" - "$rt" "$rep" 0 "${name}_idle_kib" "$v" KiB ok "after 1 s idle; $(mem_what "$name")"
+    else
+      sample load "$subj" - "$rt" "$rep" 0 "${name}_idle_kib" '' KiB fail "not readable: $(mem_what "$name")"
+    fi
+    v=$(awk -v k=$((i + 1)) '$k ~ /^[0-9]+$/ && $k > m { m = $k } END { if (m > 0) print m }' "$f")
+    if [[ -n "$v" ]]; then
+      sample load "$subj" - "$rt" "$rep" 0 "${name}_load_kib" "$v" KiB ok "largest reading every 0.2 s under load; $(mem_what "$name")"
+    else
+      sample load "$subj" - "$rt" "$rep" 0 "${name}_load_kib" '' KiB fail "not readable under load: $(mem_what "$name")"
+    fi
   done
+}
+
+mem_what() {
+  case "$1" in
+    rss) echo "Rss of /proc/PID/smaps_rollup, summed over the server's processes" ;;
+    pss) echo "Pss of /proc/PID/smaps_rollup, summed over the server's processes" ;;
+    cgroup) echo "the container's memory cgroup usage (page cache included)" ;;
+  esac
 }

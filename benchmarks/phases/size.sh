@@ -15,24 +15,24 @@ phase_size() {
   for subj in "${IMAGES[@]}"; do
     progress "$subj" -
     if v=$(M image inspect -f '{{.Size}}' "$subj" 2>&1); then
-      sample size "$subj" - 0 0 bytes_uncompressed "$v" B ok
+      sample size "$subj" - - 0 0 bytes_uncompressed "$v" B ok
     else
-      sample size "$subj" - 0 0 bytes_uncompressed '' B fail "image inspect: $v"
+      sample size "$subj" - - 0 0 bytes_uncompressed '' B fail "image inspect: $v"
     fi
     if man=$(manifest "$subj" 2>&1) && line=$(manifest_size <<<"$man" 2>&1); then
-      sample size "$subj" - 0 0 bytes_wire "$(kv wire_bytes "$line")" B ok "${MANIFEST_SIZE_NOTE:-}"
-      sample size "$subj" - 0 0 layers "$(kv layers "$line")" count ok
-      sample size "$subj" - 0 0 blobs "$(kv blobs "$line")" count ok
+      sample size "$subj" - - 0 0 bytes_wire "$(kv wire_bytes "$line")" B ok "${MANIFEST_SIZE_NOTE:-}"
+      sample size "$subj" - - 0 0 layers "$(kv layers "$line")" count ok
+      sample size "$subj" - - 0 0 blobs "$(kv blobs "$line")" count ok
       WIRE_BYTES[$subj]=$(kv wire_bytes "$line")
     else
       for v in bytes_wire:B layers:count blobs:count; do
-        sample size "$subj" - 0 0 "${v%:*}" '' "${v#*:}" fail "registry manifest: ${man:0:200} ${line:-}"
+        sample size "$subj" - - 0 0 "${v%:*}" '' "${v#*:}" fail "registry manifest: ${man:0:200} ${line:-}"
       done
     fi
     if files=$(set -o pipefail; M save "$subj" | tar -xO --wildcards '*/layer.tar' | tar -tiv | awk '!/^d/ { n++ } END { print n + 0 }'); then
-      sample size "$subj" - 0 0 files "$files" count ok "non-directory entries of all layer tarballs"
+      sample size "$subj" - - 0 0 files "$files" count ok "non-directory entries of all layer tarballs"
     else
-      sample size "$subj" - 0 0 files '' count fail "docker save | tar failed"
+      sample size "$subj" - - 0 0 files '' count fail "docker save | tar failed"
     fi
   done
 }

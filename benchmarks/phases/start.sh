@@ -1,17 +1,29 @@
-# start.sh: start-to-ready, warm and cold, with startprobe.
+# start.sh: start-to-ready in the Docker engine, three ways. Steps of
+# plan.tsv.
 #
-# Timer: CLOCK_MONOTONIC read by startprobe just before it forks
-# `docker run -d --name C -p 127.0.0.1:PORT:8080 REF`; stopped at the first
-# HTTP 200 to GET READY_PATH on 127.0.0.1:PORT, polled every 1 ms (connect,
-# request, status line; each attempt bounded to 1 s). READY_PATH is /readyz
-# for the services, the floor, the Go and nginx peers; busybox httpd has no
-# /readyz, its static page `/` is used and the detail says so.
-#   start_warm  the image is present in the measuring engine
-#   start_cold  the measuring engine holds no image and no layer; docker run
-#               pulls REF through the --cold-profile link (default cloud)
+# Timer (startprobe, CLOCK_MONOTONIC): from just before it forks
+# `docker run -d ...` to the first HTTP 200 of GET READY_PATH, each probe
+# attempt (connect + answer) bounded to 20 ms, one attempt per millisecond.
+# READY_PATH is /readyz for the services, the floor, the Go and nginx peers;
+# busybox httpd has no /readyz, its page `/` is used and the detail says so.
+#   start_warm       host networking (`--network host`, the port passed as
+#                    PORT): no docker-proxy, no bridge; probed from the fork.
+#                    The image is present in the measuring engine.
+#   start_published  the way most users run it: `-p 127.0.0.1:PORT:8080`,
+#                    probed only once `docker run -d` has returned (probing
+#                    through docker-proxy earlier measures the proxy's
+#                    connection retry, not the image). What docker-proxy
+#                    costs is this minus start_warm.
+#   start_cold       host networking, the measuring engine holds no image
+#                    and no layer: `docker run` pulls through the profile's
+#                    link; one timer over pull and start up to the first 200.
+# Per sample, beside `seconds` (fork to first 200):
+#   command_s        fork to the exit of `docker run -d` (reaped at once)
+#   engine_started_s the engine's own State.StartedAt (runc started the
+#                    process) minus the wall-clock time of the fork: a
+#                    second, independent clock; the report shows both
+#   attempts         probe attempts made
 # The container is removed (rm -f -v) after each sample, outside the timer.
-# start_warm: one warm-up round (warmup=1) before rep 0. start_cold: no
-# warm-up round (each one is a full pull); reps planned from --start-budget.
 
 ready_detail() {
   local d="ready: GET ${IMG_READY[$1]}"
@@ -19,112 +31,87 @@ ready_detail() {
   echo "$d"
 }
 
-# start_one REF SUBJECT TIMEOUT: "seconds=S ..." or a reason (exit 1).
-start_one() {
-  local ref=$1 subj=$2 timeout=$3 port args out
-  container_rm
-  port=$(free_port) || { echo "no free port"; return 1; }
-  mapfile -t args < <(run_args "$port" "$ref")
-  if out=$(E_probe --timeout "$timeout" --url "http://127.0.0.1:$port${IMG_READY[$subj]}" -- "$ENGINE" "${args[@]}" 2>"$BENCH_WORK/start.err"); then
-    echo "$out"
-  else
-    tail -c 300 "$BENCH_WORK/start.err" | tr "\n" " "
-    container_rm
-    return 1
-  fi
-  container_rm
-}
-
-# images_present: every startable image pulled directly from the registry.
+# images_present: every startable image pulled directly from the registry
+# into the measuring engine (before warm starts and load).
 images_present() {
   local subj out
   for subj in "${STARTABLE[@]}"; do
+    [[ "${IMG_KIND[$subj]}" != native ]] || continue
     E image inspect "$(ref_via "$LOOP_PROFILE" "$subj")" >/dev/null 2>&1 && continue
     out=$(E pull -q "$(ref_via "$LOOP_PROFILE" "$subj")" 2>&1) || say "pull of $subj failed: $out"
   done
 }
 
+block_begin_start_warm() { images_present; }
+block_begin_start_published() { images_present; }
+
+# start_run MODE REF SUBJECT TIMEOUT: "key=value ..." on success (startprobe's
+# line plus engine_started_s), a reason on failure (exit 1).
+start_run() {
+  local mode=$1 ref=$2 subj=$3 timeout=$4 port out started ns t0 args probe=()
+  container_rm
+  port=$(free_port) || { echo "no free port"; return 1; }
+  if [[ "$mode" == published ]]; then
+    args=(run -d --name "$CNAME" -p "127.0.0.1:$port:8080" "$ref")
+    probe=(--after-exit)
+  else
+    args=(run -d --name "$CNAME" --network host -e "PORT=$port" "$ref")
+  fi
+  if ! out=$(E_probe "${probe[@]}" --timeout "$timeout" --url "http://127.0.0.1:$port${IMG_READY[$subj]}" \
+    -- "$ENGINE" "${args[@]}" 2>"$BENCH_WORK/start.err"); then
+    tail -c 300 "$BENCH_WORK/start.err" | tr "\n" " "
+    container_rm
+    return 1
+  fi
+  started=$(E inspect -f '{{.State.StartedAt}}' "$CNAME" 2>/dev/null)
+  container_rm
+  t0=$(kv t0_unix_ns "$out")
+  if [[ -n "$started" && -n "$t0" ]] && ns=$("$RFC3339NS" "$started" 2>/dev/null); then
+    out="$out engine_started_s=$(awk -v a="$ns" -v b="$t0" 'BEGIN { printf "%.6f", (a - b) / 1e9 }')"
+  fi
+  echo "$out"
+}
+
+# start_sample PHASE MODE REF SUBJECT PROFILE REP WARMUP DETAIL TIMEOUT
 start_sample() {
-  local phase=$1 prof=$2 subj=$3 rep=$4 wu=$5 detail=$6 ref res timeout=60
-  if [[ "$phase" == start_cold ]]; then
-    ref=$(ref_via "$prof" "$subj")
-    timeout=900
-    engine_wipe || { sample "$phase" "$subj" - "$rep" "$wu" seconds '' s fail "could not empty the measuring engine; pull through $prof"; return; }
-  else
-    ref=$(ref_via "$LOOP_PROFILE" "$subj")
+  local phase=$1 mode=$2 ref=$3 subj=$4 prof=$5 rep=$6 wu=$7 detail=$8 timeout=$9 res v
+  detail=$(join_detail "$(ready_detail "$subj")" "$detail")
+  if ! res=$(start_run "$mode" "$ref" "$subj" "$timeout"); then
+    sample "$phase" "$subj" "$prof" "$DOCKER_RUNTIME" "$rep" "$wu" seconds '' s fail "$(join_detail "$res" "$detail")"
+    return
   fi
-  detail="$(ready_detail "$subj")${detail:+; $detail}"
-  # FORMAT.md: the profile column is for pulls; a cold start names its
-  # link in the detail ("pull through PROFILE") and env.json (cold_profile).
-  prof=-
-  if res=$(start_one "$ref" "$subj" "$timeout"); then
-    sample "$phase" "$subj" "$prof" "$rep" "$wu" seconds "$(kv seconds "$res")" s ok \
-      "$detail; docker run returned after $(kv command_seconds "$res") s"
+  sample "$phase" "$subj" "$prof" "$DOCKER_RUNTIME" "$rep" "$wu" seconds "$(kv seconds "$res")" s ok "$detail"
+  sample "$phase" "$subj" "$prof" "$DOCKER_RUNTIME" "$rep" "$wu" command_s "$(kv command_seconds "$res")" s ok \
+    "fork to the exit of docker run -d"
+  v=$(kv engine_started_s "$res")
+  if [[ -n "$v" ]]; then
+    sample "$phase" "$subj" "$prof" "$DOCKER_RUNTIME" "$rep" "$wu" engine_started_s "$v" s ok \
+      "engine's State.StartedAt minus the wall clock at the fork"
   else
-    sample "$phase" "$subj" "$prof" "$rep" "$wu" seconds '' s fail "$res; $detail"
+    sample "$phase" "$subj" "$prof" "$DOCKER_RUNTIME" "$rep" "$wu" engine_started_s '' s fail "no State.StartedAt"
   fi
+  sample "$phase" "$subj" "$prof" "$DOCKER_RUNTIME" "$rep" "$wu" attempts "$(kv attempts "$res")" count ok \
+    "probe attempts, each bounded to 20 ms"
 }
 
-phase_start_warm() {
-  local rep subj n=${#STARTABLE[@]} reps detail=''
-  ((n > 0)) || return 0
-  engine_wipe >/dev/null || true
-  images_present
-  # About 2 s per start and removal on this kind of machine: cap the reps
-  # (for every image alike, so the interleaving stays intact) by the budget.
-  reps=$(plan_reps "$START_WARM_BUDGET" "$START_REPS" "all=$(awk -v n="$n" 'BEGIN { print 2 * n }')" | awk '{ print $2 }')
-  phase_begin start_warm $(((reps + 1) * n))
-  for subj in $(shuffled "${STARTABLE[@]}"); do
-    progress "$subj (warm-up)" w
-    start_sample start_warm - "$subj" 0 1 "$detail"
-  done
-  local t0
-  t0=$(date +%s)
-  for ((rep = 0; rep < reps; rep++)); do
-    if ((rep > 0)) && over_budget "$t0" "$START_WARM_BUDGET"; then
-      say "start_warm: budget of $START_WARM_BUDGET s used after $rep rounds; no further rounds"
-      break
-    fi
-    for subj in $(shuffled "${STARTABLE[@]}"); do
-      progress "$subj" "$rep"
-      start_sample start_warm - "$subj" "$rep" 0 "$detail"
-    done
-  done
-  annotate_caps start_warm "$START_REPS"
+# step_start_warm / step_start_published / step_start_cold
+#   SUBJECT PROFILE RUNTIME REP WARMUP NOTE
+step_start_warm() {
+  start_sample start_warm host "$(ref_via "$LOOP_PROFILE" "$1")" "$1" - "$4" "$5" \
+    "$(join_detail "host networking" "$6")" 60
 }
 
-phase_start_cold() {
-  local rep subj key r cap total=0 plan=() detail
-  declare -A CAP=()
-  ((${#STARTABLE[@]} > 0)) || return 0
-  local est run=()
-  for subj in "${STARTABLE[@]}"; do
-    est=$(awk -v x="$(pull_est "$COLD_PROFILE" "$subj")" 'BEGIN { print x + 1 }')
-    if over_max "$est"; then
-      sample start_cold "$subj" - 0 0 seconds '' s fail \
-        "not run: pull through $COLD_PROFILE estimated at $est s exceeds --pull-max $PULL_MAX s"
-      continue
-    fi
-    plan+=("$subj=$est")
-    run+=("$subj")
-  done
-  ((${#run[@]} > 0)) || return 0
-  while read -r key r; do CAP[$key]=$r; total=$((total + r)); done < <(plan_reps "$START_BUDGET" "$START_REPS" "${plan[@]}")
-  phase_begin start_cold "$total"
-  local t0
-  t0=$(date +%s)
-  for ((rep = 0; rep < START_REPS; rep++)); do
-    if ((rep > 0)) && over_budget "$t0" "$START_BUDGET"; then
-      say "start_cold: budget of $START_BUDGET s used after $rep rounds; no further rounds"
-      break
-    fi
-    for subj in $(shuffled "${run[@]}"); do
-      cap=${CAP[$subj]}
-      ((rep < cap)) || continue
-      detail="pull through $COLD_PROFILE"
-      progress "$subj" "$rep"
-      start_sample start_cold "$COLD_PROFILE" "$subj" "$rep" 0 "$detail"
-    done
-  done
-  annotate_caps start_cold "$START_REPS"
+step_start_published() {
+  start_sample start_published published "$(ref_via "$LOOP_PROFILE" "$1")" "$1" - "$4" "$5" \
+    "$(join_detail "-p 127.0.0.1:PORT:8080, probed after docker run returned" "$6")" 60
+}
+
+step_start_cold() {
+  local subj=$1 prof=$2
+  if ! engine_wipe; then
+    sample start_cold "$subj" "$prof" "$DOCKER_RUNTIME" "$4" "$5" seconds '' s fail "could not empty the measuring engine"
+    return
+  fi
+  start_sample start_cold host "$(ref_via "$prof" "$subj")" "$subj" "$prof" "$4" "$5" \
+    "$(join_detail "host networking; pull through $prof included" "$6")" 900
 }
