@@ -564,9 +564,11 @@ int k8s_watch_pod(const char *pods, size_t plen, const char *events, size_t elen
             first_at(&w.scheduled, st.t);
         if (cond_true(status, "Ready"))
             first_at(&w.ready, st.t);
-        json_t *c = find_container(status, container);
-        if (json_object_get(json_object_get(c, "state"), "running") != NULL)
+        json_t *c = find_container(status, container), *state = json_object_get(c, "state");
+        if (json_object_get(state, "running") != NULL)
             first_at(&w.running, st.t);
+        const char *wr = json_string_value(json_object_get(json_object_get(state, "waiting"), "reason"));
+        snprintf(w.waiting, sizeof w.waiting, "%s", wr != NULL ? wr : "");
     next:
         json_decref(st.root);
     }

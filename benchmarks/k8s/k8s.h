@@ -93,6 +93,7 @@ struct k8s_watch {
     size_t pod_events;   /* events of this pod in the event stream */
     char uid[64];        /* the pod's metadata.uid */
     char node[256];      /* spec.nodeName, last seen */
+    char waiting[128];   /* the container's state.waiting.reason, last seen ("" if none) */
 };
 
 /* Read the stamped pod stream (`kubectl get pods -w --output-watch-events

@@ -57,7 +57,7 @@ static void row(const struct rowkey *k, const char *metric, double value, const 
         fputc(',', stdout);
     }
     printf("-,%ld,%d,%s,", k->rep, k->warmup, metric);
-    if (fail_detail == NULL && k->not_cold != NULL)
+    if (k->not_cold != NULL)
         fail_detail = k->not_cold;
     if (fail_detail == NULL) {
         printf("%.3f,%s,ok,\n", value, unit);
@@ -342,8 +342,8 @@ static int pod_mode(struct rowkey *k, const struct args *a)
         if (wt.added < 0) {
             snprintf(why, sizeof why, "pod %s never seen in the watch", a->name);
         } else {
-            snprintf(why, sizeof why, "not seen in the watch (%zu objects of pod %s)",
-                     wt.pod_objects, a->name);
+            snprintf(why, sizeof why, "not seen in the watch (%zu objects of pod %s%s%s)",
+                     wt.pod_objects, a->name, wt.waiting[0] ? ", last waiting: " : "", wt.waiting);
         }
         since_ms(k, "watch_scheduled_ms", wt.scheduled, wt.added, why);
         if (a->watch_events != NULL) {
