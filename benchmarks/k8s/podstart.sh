@@ -166,9 +166,14 @@ watch_begin() { # RESOURCE OUTFILE SELECTOR_ARGS...
   die "the watch of $what ($*) did not open within 10 s (see $log)"
 }
 watch_end() {
-  local p n=${#WATCH[@]} i
+  local p n=${#WATCH[@]} i t
   sleep 1 # objects in flight when Ready was seen
   for ((i = 1; i < n; i += 2)); do kill "${WATCH[i]}" 2>/dev/null || true; done
+  # the stampers end at EOF of their FIFO; give them 2 s, then stop them
+  for ((i = 0; i < n; i += 2)); do
+    for ((t = 0; t < 40; t++)); do kill -0 "${WATCH[i]}" 2>/dev/null || break; sleep 0.05; done
+    kill "${WATCH[i]}" 2>/dev/null || true
+  done
   for p in "${WATCH[@]}"; do wait "$p" 2>/dev/null || true; done
   WATCH=()
   rm -f "$OUT"/k8s/*.fifo
