@@ -283,6 +283,8 @@ static int pod_mode(struct rowkey *k, const struct args *a)
     struct k8s_phases ph;
     struct k8s_watch wt;
 
+    memset(&ph, 0, sizeof ph);
+    memset(&wt, 0, sizeof wt);
     if (a->expect_bytes != NULL && parse_i64(a->expect_bytes, &expect) < 0) {
         fprintf(stderr, "k8s-phases: invalid --expect-bytes '%s': expected a byte count\n", a->expect_bytes);
         return 2;
