@@ -369,6 +369,7 @@ static void watch_cold(void **state)
     assert_near(w.pull_reported, 2.281, EPS);
     assert_true(w.image_bytes == 74943);
     assert_int_equal(w.image_present, 0);
+    assert_string_equal(w.waiting, ""); /* running at the end */
     /* by container name; another name has no running time */
     assert_int_equal(k8s_watch_pod(p, pl, e, el, "sl-hello-scratch-cold-3", "app", &w, err, sizeof err), 0);
     assert_true(w.running - w.added == 2312400000);
@@ -412,6 +413,7 @@ static void watch_pending_and_absent(void **state)
     assert_true(w.scheduled - w.added == 2900000);
     assert_true(w.running == -1 && w.ready == -1 && w.pulled == -1);
     assert_true(w.pulling - w.added == 12 * MS);
+    assert_string_equal(w.waiting, "ImagePullBackOff");
     assert_int_equal(k8s_watch_pod(p, pl, e, el, "sl-hello-scratch-cold-9", NULL, &w, err, sizeof err), 0);
     assert_true(w.added == -1);
     assert_int_equal(w.pod_objects, 0);
