@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -189,15 +190,22 @@ int probe_parse_args(int argc, char *const argv[], struct probe_opts *o, int *cm
 	return 0;
 }
 
-/* The child's exit was signalled on its pidfd: collect it. */
-static void reap(struct probe_child *c, int64_t seen)
+/* The child's evfd is readable: collect it if it has exited. Returns 1
+ * when reaped, 0 when not yet (a SIGCHLD of another child). */
+static int reap(struct probe_child *c, int64_t seen)
 {
+	char drain[64];
 	int st;
 	pid_t w;
 
+	if (!c->via_pidfd)
+		while (read(c->evfd, drain, sizeof drain) > 0)
+			;
 	do
-		w = waitpid(c->pid, &st, 0);
+		w = waitpid(c->pid, &st, c->via_pidfd ? 0 : WNOHANG);
 	while (w < 0 && errno == EINTR);
+	if (w == 0)
+		return 0;
 	c->done = 1;
 	c->exit_mono = seen;
 	if (w != c->pid)
@@ -206,8 +214,11 @@ static void reap(struct probe_child *c, int64_t seen)
 		c->status = WEXITSTATUS(st);
 	else
 		c->status = 128 + WTERMSIG(st);
-	close(c->pidfd);
-	c->pidfd = -1;
+	if (c->via_pidfd) {
+		close(c->evfd);
+		c->evfd = -1;
+	}
+	return 1;
 }
 
 int probe_wait(int fd, short events, int64_t deadline_mono, struct probe_child *child)
@@ -223,7 +234,7 @@ int probe_wait(int fd, short events, int64_t deadline_mono, struct probe_child *
 		if (fd >= 0)
 			pfd[n++] = (struct pollfd){ .fd = fd, .events = events };
 		if (child != NULL && !child->done)
-			pfd[n++] = (struct pollfd){ .fd = child->pidfd, .events = POLLIN };
+			pfd[n++] = (struct pollfd){ .fd = child->evfd, .events = POLLIN };
 		left = deadline_mono - probe_mono_ns();
 		if (left <= 0)
 			return 0;
@@ -239,8 +250,7 @@ int probe_wait(int fd, short events, int64_t deadline_mono, struct probe_child *
 		}
 		if (rc == 0)
 			return 0;
-		if (child != NULL && !child->done && pfd[n - 1].revents != 0) {
-			reap(child, now);
+		if (child != NULL && !child->done && pfd[n - 1].revents != 0 && reap(child, now)) {
 			if (child->status != 0)
 				return -2;
 			if (fd < 0)
@@ -332,17 +342,20 @@ static int64_t min64(int64_t a, int64_t b)
 
 static void describe_attempts(char *b, size_t n, const struct probe_result *r)
 {
-	char last[32] = "";
+	char last[32] = "", cut[64] = "";
+	long rest = r->attempts - r->refused - r->timeouts - r->http_other - r->neterr;
 
 	if (r->last_http != 0)
 		snprintf(last, sizeof last, " (last %d)", r->last_http);
-	snprintf(b, n, "%ld attempts: %ld refused, %ld timed out, %ld non-200%s, %ld other errors",
-		 r->attempts, r->refused, r->timeouts, r->http_other, last, r->neterr);
+	if (rest > 0)
+		snprintf(cut, sizeof cut, ", %ld cut short by the command's exit", rest);
+	snprintf(b, n, "%ld attempts: %ld refused, %ld timed out, %ld non-200%s, %ld other errors%s",
+		 r->attempts, r->refused, r->timeouts, r->http_other, last, r->neterr, cut);
 }
 
 static void command_failed(struct probe_result *r, const struct probe_child *c, int64_t t0)
 {
-	char what[160];
+	char what[256];
 
 	describe_attempts(what, sizeof what, r);
 	snprintf(r->error, sizeof r->error, "command failed (%s %d) after %.3f s; %s",
@@ -366,12 +379,54 @@ static void stop_child(struct probe_child *c)
 	}
 }
 
+/* The SIGCHLD reaper: the handler writes one byte to this pipe. */
+static int probe_sigchld_w = -1;
+
+static void probe_on_sigchld(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	(void)!write(probe_sigchld_w, "", 1);
+	errno = saved;
+}
+
+/* Install the SIGCHLD reaper for c; its first poll checks at once, in case
+ * the child exited before the handler was in place. */
+static int sigchld_begin(struct probe_child *c, int pipefd[2], struct sigaction *old)
+{
+	struct sigaction sa;
+
+	if (pipe2(pipefd, O_NONBLOCK | O_CLOEXEC) < 0)
+		return -1;
+	probe_sigchld_w = pipefd[1];
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = probe_on_sigchld;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, old);
+	c->evfd = pipefd[0];
+	c->via_pidfd = 0;
+	(void)!write(pipefd[1], "", 1);
+	return 0;
+}
+
+static void sigchld_end(int pipefd[2], const struct sigaction *old)
+{
+	sigaction(SIGCHLD, old, NULL);
+	probe_sigchld_w = -1;
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
 int probe_run(const struct probe_opts *o, char *const argv[], struct probe_result *r)
 {
-	struct probe_child c = { .pidfd = -1, .status = -1 };
+	struct probe_child c = { .evfd = -1, .status = -1 };
+	struct sigaction old_chld;
+	int pipefd[2] = { -1, -1 };
 	int64_t m1, m2, t0, deadline, next, start, adl, ready = -1;
 	enum probe_answer a;
-	char what[200];
+	char what[256];
 	int code, w;
 
 	memset(r, 0, sizeof *r);
@@ -393,14 +448,17 @@ int probe_run(const struct probe_opts *o, char *const argv[], struct probe_resul
 		fprintf(stderr, "startprobe: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	c.pidfd = (int)syscall(SYS_pidfd_open, c.pid, 0);
-	if (c.pidfd < 0) {
-		snprintf(r->error, sizeof r->error, "pidfd_open: %s (needs Linux 5.3 or later)",
-			 strerror(errno));
+	if (o->reaper == PROBE_REAP_AUTO) {
+		c.evfd = (int)syscall(SYS_pidfd_open, c.pid, 0);
+		c.via_pidfd = c.evfd >= 0;
+	}
+	if (!c.via_pidfd && sigchld_begin(&c, pipefd, &old_chld) < 0) {
+		snprintf(r->error, sizeof r->error, "cannot create a pipe: %s", strerror(errno));
 		kill(c.pid, SIGKILL);
 		waitpid(c.pid, NULL, 0);
 		return -1;
 	}
+	r->via_pidfd = c.via_pidfd;
 	deadline = t0 + o->timeout_ns;
 	if (o->after_exit) {
 		w = probe_wait(-1, 0, deadline, &c);
@@ -482,8 +540,10 @@ out:
 	} else {
 		stop_child(&c);
 	}
-	if (c.pidfd >= 0)
-		close(c.pidfd);
+	if (c.via_pidfd && c.evfd >= 0)
+		close(c.evfd);
+	if (!c.via_pidfd)
+		sigchld_end(pipefd, &old_chld);
 	return 0;
 }
 
@@ -511,7 +571,7 @@ void probe_print(FILE *f, const struct probe_result *r)
 	fprintf(f, " t0_unix_ns=%lld", (long long)r->t0_unix_ns);
 	put_unix(f, "ready_unix_ns", r->t0_unix_ns, r->ready_ns);
 	put_unix(f, "exit_unix_ns", r->t0_unix_ns, r->command_ns);
-	fputc('\n', f);
+	fprintf(f, " reaper=%s\n", r->via_pidfd ? "pidfd" : "sigchld");
 }
 
 static int digits(const char *s, int n, int *out)

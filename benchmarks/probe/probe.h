@@ -1,10 +1,13 @@
 /* probe: start-to-ready measurement of one command (e.g. `docker run -d ...`)
- * against one HTTP URL, on CLOCK_MONOTONIC, Linux only (pidfd_open, ppoll).
+ * against one HTTP URL, on CLOCK_MONOTONIC, Linux only (ppoll; pidfd_open
+ * where the kernel has it).
  *
- * The command runs as a child; its exit is watched through a pidfd that is
- * polled together with every probe socket, so the moment it returns is known
- * to the wake-up latency of one poll (microseconds), whether it exits between
- * attempts or in the middle of one. Each attempt (connect, send
+ * The command runs as a child; its exit is watched through a descriptor
+ * polled together with every probe socket (a pidfd; where pidfd_open is
+ * missing, e.g. Linux < 5.3 or under valgrind, a pipe written by a SIGCHLD
+ * handler), so the moment it returns is known to the wake-up latency of one
+ * poll (microseconds), whether it exits between attempts or in the middle
+ * of one. Each attempt (connect, send
  * `GET PATH HTTP/1.0`, read the status line) is bounded by its own deadline.
  *
  * Times are int64 nanoseconds. "mono" times are CLOCK_MONOTONIC; "unix"
@@ -30,10 +33,18 @@ struct probe_target {
 	char path[1024];
 };
 
-/* The child being timed. pidfd is -1 once it has been reaped. */
+/* How the child's exit is noticed. */
+enum probe_reaper {
+	PROBE_REAP_AUTO,    /* pidfd, else SIGCHLD */
+	PROBE_REAP_SIGCHLD, /* SIGCHLD and a self-pipe only (tests; old kernels) */
+};
+
+/* The child being timed. evfd becomes readable when it may have exited: its
+ * pidfd (closed and -1 once reaped), or the read end of the SIGCHLD pipe. */
 struct probe_child {
 	pid_t pid;
-	int pidfd;
+	int evfd;
+	int via_pidfd;   /* 1: evfd is a pidfd */
 	int done;        /* 1 once reaped */
 	int status;      /* 0..255 exit status, 128+N when killed by signal N */
 	int64_t exit_mono; /* CLOCK_MONOTONIC when its exit was seen */
@@ -56,6 +67,7 @@ struct probe_opts {
 	int64_t interval_ns; /* attempt start to next attempt start (default 1 ms) */
 	int64_t attempt_ns;  /* bound of one attempt (default and max 20 ms) */
 	int after_exit;      /* 1: first attempt only once the command returned 0 */
+	enum probe_reaper reaper; /* default PROBE_REAP_AUTO */
 };
 
 struct probe_result {
@@ -64,6 +76,7 @@ struct probe_result {
 	int64_t ready_ns;     /* t0 to the first 200, -1 if none */
 	int64_t command_ns;   /* t0 to the command's exit, -1 if it never exited by itself */
 	int command_status;   /* as probe_child.status; -1 if it never exited by itself */
+	int via_pidfd;        /* 1: the exit was watched through a pidfd */
 	long attempts;        /* attempts started */
 	long refused, timeouts, http_other, neterr; /* attempts by failed outcome */
 	int last_http;        /* last non-200 status seen, 0 if none */
@@ -99,10 +112,11 @@ int probe_wait(int fd, short events, int64_t deadline_mono, struct probe_child *
 
 /* Run argv[0..] as a child (its stdout goes to our stderr) and probe
  * o->target until the first 200, the command failing, or o->timeout_ns.
- * Returns 0 with r->ok set; -1 when nothing could be started (fork or
- * pidfd_open failed), with r->error set. A command still running at the
- * end is sent SIGTERM (then SIGKILL) and reaped; SIGPIPE must be ignored
- * by the caller. */
+ * Returns 0 with r->ok set; -1 when nothing could be started (fork or pipe
+ * failed), with r->error set. A command still running at the end is sent
+ * SIGTERM (then SIGKILL) and reaped. With the SIGCHLD reaper a handler is
+ * installed for the run and the previous one restored after it; SIGPIPE
+ * must be ignored by the caller. */
 int probe_run(const struct probe_opts *o, char *const argv[], struct probe_result *r);
 
 /* Write the one-line key=value summary of r (see startprobe.c). */

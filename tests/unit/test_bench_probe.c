@@ -7,7 +7,8 @@
  * Time bounds here check behaviour, not speed: each is an order of
  * magnitude looser than the behaviour it separates (an attempt bounded at
  * 20 ms against the 1 s of the old probe; a command reaped when it exits
- * against one reaped at the next attempt, a second later). */
+ * against one reaped at the next attempt, a second later). The reaping
+ * tests run with the pidfd and with the SIGCHLD reaper. */
 #define _GNU_SOURCE /* open_memstream is POSIX 2008, fine; SOCK_CLOEXEC */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -383,14 +384,20 @@ static void run_reaps_between_attempts(void **state)
 	f->fd = loopback_socket(0, &f->port);
 	opts_for(&o, f->port, 600 * MS);
 	o.interval_ns = PROBE_NS_PER_S;
-	assert_int_equal(probe_run(&o, cmd, &r), 0);
-	assert_int_equal(r.ok, 0);
-	assert_non_null(strstr(r.error, "timeout: no 200"));
-	assert_non_null(strstr(r.error, "1 attempts: 1 refused"));
-	assert_int_equal(r.command_status, 0);
-	assert_true(r.ready_ns == -1);
-	if (r.command_ns < 100 * MS || r.command_ns > 300 * MS)
-		fail_msg("command_seconds %.3f s for a 0.1 s command", (double)r.command_ns / 1e9);
+	for (int k = 0; k < 2; k++) {
+		o.reaper = k == 0 ? PROBE_REAP_AUTO : PROBE_REAP_SIGCHLD;
+		assert_int_equal(probe_run(&o, cmd, &r), 0);
+		assert_int_equal(r.ok, 0);
+		assert_non_null(strstr(r.error, "timeout: no 200"));
+		assert_non_null(strstr(r.error, "1 attempts: 1 refused"));
+		assert_int_equal(r.command_status, 0);
+		assert_true(r.ready_ns == -1);
+		if (k == 1)
+			assert_int_equal(r.via_pidfd, 0);
+		if (r.command_ns < 100 * MS || r.command_ns > 300 * MS)
+			fail_msg("%s: command_seconds %.3f s for a 0.1 s command",
+				 r.via_pidfd ? "pidfd" : "sigchld", (double)r.command_ns / 1e9);
+	}
 }
 
 /* The same while an attempt is in flight: the listener never answers, so
@@ -423,15 +430,38 @@ static void run_failed_command_at_once(void **state)
 
 	f->fd = loopback_socket(1, &f->port);
 	opts_for(&o, f->port, 10 * PROBE_NS_PER_S);
-	int64_t t0 = probe_mono_ns();
+	for (int k = 0; k < 2; k++) {
+		o.reaper = k == 0 ? PROBE_REAP_AUTO : PROBE_REAP_SIGCHLD;
+		int64_t t0 = probe_mono_ns();
+		assert_int_equal(probe_run(&o, cmd, &r), 0);
+		int64_t took = probe_mono_ns() - t0;
+		assert_int_equal(r.ok, 0);
+		assert_int_equal(r.command_status, 3);
+		assert_non_null(strstr(r.error, "command failed (exit status 3) after 0.0"));
+		assert_true(r.command_ns >= 50 * MS && r.command_ns < took);
+		if (took > 2 * PROBE_NS_PER_S)
+			fail_msg("failure reported after %.3f s", (double)took / 1e9);
+	}
+}
+
+/* The SIGCHLD reaper restores the caller's SIGCHLD disposition. */
+static void run_sigchld_restores_handler(void **state)
+{
+	struct fixture *f = *state;
+	struct probe_opts o;
+	struct probe_result r;
+	struct sigaction before, after;
+	char *cmd[] = { "true", NULL };
+
+	serve(f, "HTTP/1.0 200 OK\r\n\r\n", 0, NULL);
+	opts_for(&o, f->port, 10 * PROBE_NS_PER_S);
+	o.reaper = PROBE_REAP_SIGCHLD;
+	sigaction(SIGCHLD, NULL, &before);
 	assert_int_equal(probe_run(&o, cmd, &r), 0);
-	int64_t took = probe_mono_ns() - t0;
-	assert_int_equal(r.ok, 0);
-	assert_int_equal(r.command_status, 3);
-	assert_non_null(strstr(r.error, "command failed (exit status 3) after 0.0"));
-	assert_true(r.command_ns >= 50 * MS && r.command_ns < took);
-	if (took > 2 * PROBE_NS_PER_S)
-		fail_msg("failure reported after %.3f s", (double)took / 1e9);
+	assert_int_equal(r.ok, 1);
+	assert_int_equal(r.command_status, 0);
+	sigaction(SIGCHLD, NULL, &after);
+	assert_ptr_equal((void *)after.sa_handler, (void *)before.sa_handler);
 }
 
 static void run_command_not_found(void **state)
@@ -534,7 +564,7 @@ static void print_line(void **state)
 	struct probe_result r = {
 		.ok = 1, .t0_unix_ns = INT64_C(1796084314000000000), .ready_ns = 104512345,
 		.command_ns = 98123000, .command_status = 0, .attempts = 57, .refused = 50,
-		.timeouts = 1, .http_other = 0, .neterr = 5,
+		.timeouts = 1, .http_other = 0, .neterr = 5, .via_pidfd = 1,
 	};
 	char *buf = NULL;
 	size_t len = 0;
@@ -546,15 +576,16 @@ static void print_line(void **state)
 	r.ready_ns = -1;
 	r.command_ns = 2000000000;
 	r.command_status = 3;
+	r.via_pidfd = 0;
 	probe_print(m, &r);
 	fclose(m);
 	assert_string_equal(buf,
 			    "seconds=0.104512 command_seconds=0.098123 command_status=0 attempts=57 refused=50 "
 			    "timeouts=1 non200=0 neterr=5 t0_unix_ns=1796084314000000000 "
-			    "ready_unix_ns=1796084314104512345 exit_unix_ns=1796084314098123000\n"
+			    "ready_unix_ns=1796084314104512345 exit_unix_ns=1796084314098123000 reaper=pidfd\n"
 			    "seconds=-1 command_seconds=2.000000 command_status=3 attempts=57 refused=50 "
 			    "timeouts=1 non200=0 neterr=5 t0_unix_ns=1796084314000000000 "
-			    "ready_unix_ns=-1 exit_unix_ns=1796084316000000000\n");
+			    "ready_unix_ns=-1 exit_unix_ns=1796084316000000000 reaper=sigchld\n");
 	free(buf);
 }
 
@@ -642,6 +673,7 @@ int main(void)
 		T(run_reaps_between_attempts),
 		T(run_reaps_during_attempt),
 		T(run_failed_command_at_once),
+		T(run_sigchld_restores_handler),
 		T(run_command_not_found),
 		T(run_command_signalled),
 		T(run_ready_before_exit),
