@@ -4,7 +4,9 @@
 #                     defaults (results/<UTC time>/, under 20 minutes here)
 #   make bench-quick  the same pipeline in quick mode (one rep, one profile,
 #                     one service)
-#   make bench-tools  build/bench/bin/{startprobe,timeit} (C, no dependencies)
+#   make bench-tools  build/bench/bin/{startprobe,rfc3339ns,timeit} (C, no
+#                     dependencies; startprobe needs Linux >= 5.3 for pidfd)
+#   make check-probe  cmocka unit tests of benchmarks/probe/probe.c
 #   make check-bench  quick mode end to end into a temporary folder, then
 #                     checks the folder (tests/bench/quick.sh)
 # Options through variables: BENCH_SERVICES, BENCH_VARIANTS, BENCH_PROFILES,
@@ -13,7 +15,9 @@
 
 SLB_BIN := $(BUILD)/bench/bin
 SLB_CFLAGS := $(SL_CPPFLAGS) $(SL_WARN) -Werror
-SLB_TOOLS := $(SLB_BIN)/startprobe $(SLB_BIN)/timeit
+SLB_TOOLS := $(SLB_BIN)/startprobe $(SLB_BIN)/rfc3339ns $(SLB_BIN)/timeit
+SLB_PROBE := benchmarks/probe/probe.c benchmarks/probe/probe.h
+SLB_PROBE_TEST := $(BUILD)/bench/tests/test_bench_probe
 
 bench_opt = $(if $(strip $(2)),$(1) $(2))
 SLB_OPTS = $(call bench_opt,--services,$(BENCH_SERVICES)) \
@@ -25,13 +29,27 @@ SLB_OPTS = $(call bench_opt,--services,$(BENCH_SERVICES)) \
   $(call bench_opt,--registry,$(BENCH_REGISTRY)) \
   $(call bench_opt,--out,$(BENCH_RESULTS)) $(BENCH_ARGS)
 
-.PHONY: bench bench-quick bench-tools bench-prepare check-bench
+.PHONY: bench bench-quick bench-tools bench-prepare check-bench check-probe
 bench-tools: $(SLB_TOOLS)
 
-$(SLB_BIN)/%: benchmarks/probe/%.c
+$(SLB_BIN)/timeit: benchmarks/probe/timeit.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  CC      $@')
 	$(Q)$(CC) $(SLB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+$(SLB_BIN)/startprobe $(SLB_BIN)/rfc3339ns: $(SLB_BIN)/%: benchmarks/probe/%.c $(SLB_PROBE)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(SLB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< benchmarks/probe/probe.c
+
+$(SLB_PROBE_TEST): tests/unit/test_bench_probe.c $(SLB_PROBE)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(SLB_CFLAGS) -Ibenchmarks/probe $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	  benchmarks/probe/probe.c $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+check-probe: $(SLB_PROBE_TEST)
+	$(Q)$(SLB_PROBE_TEST)
 
 # Everything a run needs; each step is a no-op when already done.
 bench-prepare:
@@ -48,4 +66,4 @@ bench-quick: bench-prepare
 check-bench: $(SLB_TOOLS) benchtools images
 	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' bash tests/bench/quick.sh
 
-CHECK_TARGETS += check-bench
+CHECK_TARGETS += check-probe check-bench
