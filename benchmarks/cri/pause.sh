@@ -19,9 +19,12 @@
 # (as Kubernetes' pause). Exit: 0 ok, 1 failure, 2 usage.
 set -euo pipefail
 
+# The header above, up to its first non-comment line, is the help text.
+help_text() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
+
 me=pause.sh
 die() { echo "$me: $*" >&2; exit 1; }
-usage() { sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+usage() { help_text >&2; exit 2; }
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SRC=$ROOT/benchmarks/cri/pause/pause.c
@@ -109,6 +112,6 @@ case $1 in
   build) [[ $# -eq 2 ]] || usage; build "$2" ;;
   push) [[ $# -eq 3 ]] || usage; push "$2" "$3" ;;
   ref) [[ $# -eq 3 ]] || usage; check_registry "$3"; echo "$3/$REPO@$(digest_of "$2")" ;;
-  -h | --help) sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+  -h | --help) help_text; exit 0 ;;
   *) usage ;;
 esac
