@@ -221,7 +221,7 @@ func volumeDir(path string, fsGroup *int64) error {
 	if err := os.Chown(path, -1, int(*fsGroup)); err != nil {
 		return fmt.Errorf("cannot give volume directory %s to group %d: %v", path, *fsGroup, err)
 	}
-	if err := os.Chmod(path, 0o2775); err != nil {
+	if err := os.Chmod(path, 0o775|os.ModeSetgid); err != nil {
 		return fmt.Errorf("cannot chmod volume directory %s: %v", path, err)
 	}
 	return nil
