@@ -21,20 +21,24 @@
 #   - one WARM pod (pull=present) with the same checks of the line;
 #   - a crun pod in the same containerd (runtime binary /usr/bin/crun);
 #   - "image" mode differs (writable root, no seccomp filter);
+#   - --until started samples a process that serves no HTTP;
 #   - a failing pull exits 1, names PullImage and leaves no sandbox;
 #   - rmi removes the image and no blob or snapshot of it is left, the
 #     sandbox image stays;
+#   - a cold pull routed through the link emulator takes its round trips;
+#     routed to a dead port it fails (no fallback around the emulator);
 #   - stop leaves no process, mount, cgroup or socket behind.
 # Ends with "N passed, N failed, N skipped". A missing package is a
 # failure naming it; a missing kernel feature is a skip naming it.
 #
-# Environment: PODBENCH, PAUSE_DIR (make check-cri sets them), IMAGE_PREFIX
+# Environment: PODBENCH, PAUSE_DIR, LINKEMU (make check-cri sets them), IMAGE_PREFIX
 # (default slimline), KEEP=1 keeps the work directory.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PODBENCH=${PODBENCH:-$ROOT/build/bench/bin/podbench}
 PAUSE_DIR=${PAUSE_DIR:-$ROOT/build/cri/pause}
+LINKEMU=${LINKEMU:-$ROOT/build/bench/bin/linkemu}
 IMAGE_PREFIX=${IMAGE_PREFIX:-slimline}
 CTD=$ROOT/benchmarks/cri/containerd.sh
 SPEC=$ROOT/benchmarks/cri/pods.json
@@ -84,8 +88,9 @@ fi
 # Short path: containerd's socket path must fit a sockaddr_un.
 tmp=$(mktemp -d /tmp/sl-cri.XXXXXX)
 D=$tmp/c
-REG_PID=''
+REG_PID='' LE_PID=''
 cleanup() {
+  [[ -n "$LE_PID" ]] && kill "$LE_PID" 2>/dev/null
   [[ -d "$D" ]] && bash "$CTD" stop "$D" --purge >/dev/null 2>&1
   [[ -n "$REG_PID" ]] && { kill "$REG_PID" 2>/dev/null; wait "$REG_PID" 2>/dev/null; }
   if [[ $fail -eq 0 && "${KEEP:-0}" != 1 ]]; then rm -rf "$tmp"; else echo "cri: kept $tmp (logs: $D/containerd.log, $tmp/registry.log)"; fi
@@ -333,6 +338,13 @@ else
   "$PODBENCH" rm --socket "$SOCK" --name img1 >/dev/null
 fi
 
+line=$("$PODBENCH" run --socket "$SOCK" --image "$SANDBOX" --security image --until started \
+  --name until1 --rm --timeout 30s 2>"$tmp/run.err")
+rc=$?
+check "--until started: a process without HTTP (pause) samples up to started, ready reads -" \
+  bash -c '[[ $1 -eq 0 && $2 =~ \ started_ms=[0-9.]+\  && $2 == *" ready_ms=- "* && $2 == *" probe_attempts=0 "* ]]' _ "$rc" "$line"
+[[ $rc -eq 0 ]] || sed 's/^/    /' "$tmp/run.err"
+
 # --- 8. a failing pull ------------------------------------------------------------
 "$PODBENCH" run --socket "$SOCK" --image "127.0.0.1:$RP/slimline/nosuch:image" --port "$(free_port)" \
   --name bad1 --timeout 30s >/dev/null 2>"$tmp/run.err"
@@ -354,10 +366,49 @@ check "after rmi: no snapshot of its layer" not snapshot_listed
 out=$("$PODBENCH" rmi --socket "$SOCK" --image "$SANDBOX" 2>&1)
 check "rmi refuses the sandbox image" bash -c '[[ $1 == *"refusing to remove"*"sandbox image"* ]]' _ "$out"
 
-# --- 10. stop ---------------------------------------------------------------------
+# --- 10. pulls through the link emulator, and no way around it -----------------
+# The image keeps its name (127.0.0.1:$RP/...); containerd.sh route sends
+# its pulls elsewhere. Through linkemu at 50 ms RTT a pull needs at least
+# two round trips (connect, then manifest, config, layer requests): the
+# emulator is in the path when the pull takes that long. Through a port
+# nobody listens on, the pull must fail: containerd may not fall back to the
+# registry itself.
+if [[ -x "$LINKEMU" ]]; then
+  "$LINKEMU" --listen 127.0.0.1:0 --target "127.0.0.1:$RP" --rate 100mbit --rtt 50ms \
+    --ready-file "$tmp/linkemu.port" >"$tmp/linkemu.log" 2>&1 &
+  LE_PID=$!
+  for _ in $(seq 1 100); do [[ -s "$tmp/linkemu.port" ]] && break; sleep 0.02; done
+  LP=$(tr -dc '0-9' <"$tmp/linkemu.port" 2>/dev/null)
+  if [[ -z "$LP" ]]; then
+    bad "linkemu did not start (log: $tmp/linkemu.log)"
+  else
+    bash "$CTD" route "$D" "127.0.0.1:$RP" "127.0.0.1:$LP"
+    line=$("$PODBENCH" run --socket "$SOCK" --image "$REF" --port "$(free_port)" --spec "$SPEC" --service hello \
+      --name link1 --rm --timeout 60s 2>"$tmp/run.err")
+    rc=$?
+    pull_ms=$(awk -v a="$(kv "$line" pulled_ms)" -v b="$(kv "$line" sandbox_ms)" 'BEGIN { printf "%.1f", a - b }')
+    check "cold pod through linkemu (rtt 50 ms): pulled, pull took >= 2 RTT ($pull_ms ms)" \
+      bash -c '[[ $1 -eq 0 && $2 == pulled ]] && awk -v p="$3" "BEGIN { exit !(p >= 100) }"' _ "$rc" "$(kv "$line" pull)" "$pull_ms"
+    [[ $rc -eq 0 ]] || sed 's/^/    /' "$tmp/run.err"
+    "$PODBENCH" rmi --socket "$SOCK" --image "$REF" >/dev/null 2>&1
+  fi
+  kill "$LE_PID" 2>/dev/null
+  wait "$LE_PID" 2>/dev/null
+  bash "$CTD" route "$D" "127.0.0.1:$RP" "127.0.0.1:$(free_port)"
+  "$PODBENCH" run --socket "$SOCK" --image "$REF" --port "$(free_port)" --name dead1 --timeout 30s >/dev/null 2>"$tmp/run.err"
+  rc=$?
+  check "routed to a dead port: the pull fails (no fallback to the registry)" \
+    bash -c '[[ $1 -eq 1 && $2 == *PullImage* ]]' _ "$rc" "$(cat "$tmp/run.err")"
+  bash "$CTD" route "$D" "127.0.0.1:$RP"
+  check "after the routed pulls: no blob of hello:scratch left" all_absent
+else
+  bad "linkemu not built ($LINKEMU; make benchtools): pulls through the link emulator untested"
+fi
+
+# --- 11. stop ---------------------------------------------------------------------
 cg=$(bash "$CTD" cgroup "$D")
 out=$(bash "$CTD" stop "$D" --purge 2>&1)
-check "containerd.sh stop --purge ($out)" test $? -eq 0
+check "containerd.sh stop --purge ($(tail -n 1 <<<"$out"))" test $? -eq 0
 check "no process left in containerd's mount namespace" bash -c '! kill -0 "$1" 2>/dev/null' _ "$cpid"
 check "no mount left under the work directory" bash -c '! findmnt -rn -o TARGET | grep -qF "$1/"' _ "$tmp"
 check "no socket, no cgroup left ($cg)" bash -c '[[ ! -e $1 ]] && ! ls -d /sys/fs/cgroup/*$2 2>/dev/null | grep -q .' _ "$SOCK" "$cg"

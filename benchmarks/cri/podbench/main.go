@@ -67,6 +67,11 @@ run options:
                          path)>, as containerd.sh cgroup DIR prints
   --interval D           probe interval (default 1ms)
   --attempt-timeout D    bound of one probe attempt (default 20ms)
+  --until STAGE          end the sample after sandbox, pulled, created,
+                         started or ready (default); later timers read
+                         "-" (e.g. --until pulled for an image without a
+                         process, like the empty image); --port is only
+                         required for ready
   --rm                   remove the pod after the sample
   --keep                 on failure, keep what was created (for debugging)
 
@@ -78,6 +83,11 @@ RunPodSandbox call, cumulative):
   cri_created_ns cri_started_ns                     (ContainerStatus)
   cri_started_ms   ((cri_started_ns - t0_ns) / 1e6)
   image_id image_bytes                              (ImageStatus; -1 unknown)
+  A value that does not apply reads "-" (a stage not run with --until, no
+  container yet); cri_*_ns read 0 and cri_started_ms -1 when the runtime
+  did not report them. image_bytes is the image's size on the wire
+  (manifest, config, layers) as containerd records it: with pull=pulled
+  and no other image sharing its layers, the bytes this pull fetched.
 
 rm:      --name NAME | --id SANDBOX_ID | --all   [--grace SECONDS]
 rmi:     --image REF (repeatable) | --all (every image but the sandbox

@@ -21,10 +21,25 @@ import (
 	runtime "k8s.io/cri-api/pkg/apis/runtime/v1"
 )
 
+// stage: how far one sample goes; the timers of later stages read "-".
+type stage int
+
+const (
+	stageSandbox stage = iota + 1
+	stagePulled
+	stageCreated
+	stageStarted
+	stageReady
+)
+
+var stageNames = map[string]stage{"sandbox": stageSandbox, "pulled": stagePulled,
+	"created": stageCreated, "started": stageStarted, "ready": stageReady}
+
 type runOptions struct {
 	common
 	image, handler, readyPath, specFile, service, security string
 	volumeDir, portEnv, pull, name, logDir, cgroupParent   string
+	until                                                  stage
 	port                                                   int
 	args, env, mounts                                      strList
 	interval, attemptTimeout                               time.Duration
@@ -55,8 +70,13 @@ func parseRun(args []string) (*runOptions, error) {
 	fs.DurationVar(&o.attemptTimeout, "attempt-timeout", 20*time.Millisecond, "")
 	fs.BoolVar(&o.rm, "rm", false, "")
 	fs.BoolVar(&o.keep, "keep", false, "")
+	until := fs.String("until", "ready", "")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
+	}
+	var ok bool
+	if o.until, ok = stageNames[*until]; !ok {
+		return nil, usagef("--until must be sandbox, pulled, created, started or ready, not %q", *until)
 	}
 	if err := o.check(); err != nil {
 		return nil, err
@@ -64,7 +84,7 @@ func parseRun(args []string) (*runOptions, error) {
 	switch {
 	case o.image == "":
 		return nil, usagef("--image REF is required")
-	case o.port < 1 || o.port > 65535:
+	case o.port < 0 || o.port > 65535 || (o.port == 0 && o.until == stageReady):
 		return nil, usagef("--port N (1-65535) is required: the pod listens on the host network")
 	case o.handler == "":
 		return nil, usagef("--runtime must name a runtime handler (runc, crun)")
@@ -240,7 +260,18 @@ type sample struct {
 
 // line formats the sample: one line of key=value pairs, ms from T0.
 func (s *sample) line() string {
-	ms := func(t time.Time) string { return strconv.FormatFloat(msSince(s.T0, t), 'f', 3, 64) }
+	ms := func(t time.Time) string {
+		if t.IsZero() {
+			return "-"
+		}
+		return strconv.FormatFloat(msSince(s.T0, t), 'f', 3, 64)
+	}
+	ns := func(t time.Time) string {
+		if t.IsZero() {
+			return "-"
+		}
+		return strconv.FormatInt(t.UnixNano(), 10)
+	}
 	criStartedMs := "-1"
 	if s.CriStartedNs > 0 {
 		criStartedMs = strconv.FormatFloat(float64(s.CriStartedNs-s.T0.UnixNano())/1e6, 'f', 3, 64)
@@ -253,9 +284,9 @@ func (s *sample) line() string {
 		{"created_ms", ms(s.Created)}, {"started_ms", ms(s.Started)},
 		{"ready_ms", ms(s.Ready)}, {"probe_attempts", strconv.Itoa(s.Attempts)},
 		{"t0_ns", strconv.FormatInt(s.T0.UnixNano(), 10)},
-		{"create_return_ns", strconv.FormatInt(s.Created.UnixNano(), 10)},
-		{"start_return_ns", strconv.FormatInt(s.Started.UnixNano(), 10)},
-		{"ready_ns", strconv.FormatInt(s.Ready.UnixNano(), 10)},
+		{"create_return_ns", ns(s.Created)},
+		{"start_return_ns", ns(s.Started)},
+		{"ready_ns", ns(s.Ready)},
 		{"cri_created_ns", strconv.FormatInt(s.CriCreatedNs, 10)},
 		{"cri_started_ns", strconv.FormatInt(s.CriStartedNs, 10)},
 		{"cri_started_ms", criStartedMs},
@@ -340,6 +371,9 @@ func runPod(ctx context.Context, cl *client, o *runOptions, p *podOptions, ready
 		return callError("PodSandboxStatus", fmt.Errorf("sandbox %s is not ready", sb.PodSandboxId))
 	}
 	s.Sandbox = time.Now()
+	if o.until == stageSandbox {
+		return nil
+	}
 
 	s.Pull = "present"
 	var img *runtime.Image
@@ -360,6 +394,9 @@ func runPod(ctx context.Context, cl *client, o *runOptions, p *podOptions, ready
 		s.Pull = "pulled"
 	}
 	s.Pulled = time.Now()
+	if o.until == stagePulled {
+		return fillImage(ctx, cl, imgSpec, s)
+	}
 	if img != nil {
 		// The kubelet's runAsNonRoot check uses the image's user; a pull
 		// needs one more ImageStatus, which is only made when the check
@@ -384,10 +421,16 @@ func runPod(ctx context.Context, cl *client, o *runOptions, p *podOptions, ready
 	}
 	s.ContainerID = cr.ContainerId
 	s.Created = time.Now()
+	if o.until == stageCreated {
+		return afterTimed(ctx, cl, imgSpec, s)
+	}
 	if _, err := cl.rt.StartContainer(ctx, &runtime.StartContainerRequest{ContainerId: cr.ContainerId}); err != nil {
 		return callError("StartContainer", err)
 	}
 	s.Started = time.Now()
+	if o.until == stageStarted {
+		return afterTimed(ctx, cl, imgSpec, s)
+	}
 
 	addr := "127.0.0.1:" + strconv.Itoa(p.Port)
 	alive := func(ctx context.Context) error {
@@ -396,7 +439,7 @@ func runPod(ctx context.Context, cl *client, o *runOptions, p *podOptions, ready
 			return callError("ContainerStatus", err)
 		}
 		if cs.Status != nil && cs.Status.State != runtime.ContainerState_CONTAINER_RUNNING {
-			return fmt.Errorf("readiness probe: %v: state %s, exit code %d, reason %q, %s",
+			return fmt.Errorf("%v: state %s, exit code %d, reason %q, %s",
 				errNotRunning, cs.Status.State, cs.Status.ExitCode, cs.Status.Reason, strings.TrimSpace(cs.Status.Message))
 		}
 		return nil
@@ -408,12 +451,21 @@ func runPod(ctx context.Context, cl *client, o *runOptions, p *podOptions, ready
 	}
 	s.Ready = pr.Ready
 	// --- end of the timed part -------------------------------------------
+	return afterTimed(ctx, cl, imgSpec, s)
+}
 
-	cs, err := cl.rt.ContainerStatus(ctx, &runtime.ContainerStatusRequest{ContainerId: cr.ContainerId})
+// afterTimed: the runtime's own timestamps of the container, then the
+// image facts; outside the timers.
+func afterTimed(ctx context.Context, cl *client, imgSpec *runtime.ImageSpec, s *sample) error {
+	cs, err := cl.rt.ContainerStatus(ctx, &runtime.ContainerStatusRequest{ContainerId: s.ContainerID})
 	if err != nil {
 		return callError("ContainerStatus", err)
 	}
 	s.CriCreatedNs, s.CriStartedNs = cs.Status.CreatedAt, cs.Status.StartedAt
+	return fillImage(ctx, cl, imgSpec, s)
+}
+
+func fillImage(ctx context.Context, cl *client, imgSpec *runtime.ImageSpec, s *sample) error {
 	if is, err := cl.img.ImageStatus(ctx, &runtime.ImageStatusRequest{Image: imgSpec}); err == nil && is.Image != nil {
 		s.ImageID, s.ImageBytes = is.Image.Id, int64(is.Image.Size_)
 	}

@@ -28,6 +28,7 @@ func TestParseRunUsageErrors(t *testing.T) {
 		"--cgroup-parent must start":    append(base, "--cgroup-parent", "x"),
 		"flag provided but not defined": append(base, "--nope"),
 		"unexpected argument":           append(base, "extra"),
+		"--until must be":               append(base, "--until", "halfway"),
 	}
 	for want, args := range cases {
 		_, err := parseRun(args)
@@ -35,6 +36,9 @@ func TestParseRunUsageErrors(t *testing.T) {
 		if !errors.As(err, &ue) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%v: %v, want a usage error with %q", args, err, want)
 		}
+	}
+	if o, err := parseRun([]string{"--socket", "/s", "--image", "i", "--until", "pulled"}); err != nil || o.until != stagePulled {
+		t.Errorf("--until pulled needs no port: %v", err)
 	}
 	o, err := parseRun(base)
 	if err != nil {
@@ -106,6 +110,14 @@ func TestSampleLine(t *testing.T) {
 	s.CriStartedNs = 0
 	if !strings.Contains(s.line(), " cri_started_ms=-1 ") {
 		t.Error("unknown CRI start time must read -1")
+	}
+	// --until pulled: later stages were not run.
+	s.Created, s.Started, s.Ready = time.Time{}, time.Time{}, time.Time{}
+	l := s.line()
+	for _, kv := range []string{" created_ms=- ", " started_ms=- ", " ready_ms=- ", " start_return_ns=- ", " ready_ns=- ", " pulled_ms=70.500 "} {
+		if !strings.Contains(l, kv) {
+			t.Errorf("%q lacks %q", l, kv)
+		}
 	}
 }
 
