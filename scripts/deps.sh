@@ -23,7 +23,7 @@ declare -A PKGS=(
   [images]="docker.io mmdebstrap busybox-static musl dpkg-dev curl iproute2"
   [bench]="docker.io docker-registry wrk gnuplot-nox jq curl libjansson-dev libcmocka-dev iproute2 golang-go busybox-static"
   [fuzz]="clang libfuzzer-14-dev libclang-rt-14-dev"
-  [cri]="containerd runc crun golang-go golang-google-grpc-dev golang-github-gogo-protobuf-dev dpkg-dev xz-utils musl-tools docker-registry skopeo curl util-linux"
+  [cri]="containerd runc crun golang-go golang-google-grpc-dev golang-github-gogo-protobuf-dev dpkg-dev xz-utils musl-tools docker-registry skopeo curl util-linux python3 python3-yaml"
 )
 
 want=()

@@ -11,9 +11,10 @@
 #       path. Each --registry gets a hosts.toml (plain HTTP to itself); the
 #       sandbox image's registry always gets one.
 #   containerd.sh stop DIR [--purge]
-#       Remove every pod sandbox (CRI), stop containerd, end what is left in
-#       its mount namespace (shims, containers: only processes of that
-#       namespace, which this script created), so its mounts go with it.
+#       Remove every pod sandbox (CRI), stop containerd, end what it left
+#       (shims started with "-address DIR/containerd.sock", processes in
+#       its pods' cgroup parent; nothing found by name), so the mounts of
+#       its private mount namespace go with them.
 #       --purge also deletes DIR's image store and state (logs are kept).
 #   containerd.sh status DIR
 #       "running pid N socket PATH cri VERSION", exit 0; "stopped", exit 3.
@@ -209,6 +210,8 @@ start() {
   # sun_path holds 108 bytes; the shim sockets live elsewhere.
   [[ ${#SOCK} -le 100 ]] || die "socket path too long for a unix socket (${#SOCK} > 100 bytes): $SOCK; use a shorter DIR"
   if pid=$(pid_alive); then die "already running (pid $pid, socket $SOCK); stop it first"; fi
+  [[ -z "$(leftovers | tr -d ' ')" ]] ||
+    die "processes of an earlier containerd in $DIR are still running ($(leftovers)); run '$me stop $DIR' first"
   grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || true
   grep -qw overlay /proc/filesystems || die "the kernel has no overlay filesystem (module overlay): the overlayfs snapshotter needs it"
 
@@ -257,18 +260,54 @@ start() {
   echo "$SOCK"
 }
 
-ns_pids() {  # processes in containerd's mount namespace, containerd first
-  local ns p
-  [[ -s "$NSFILE" ]] || return 0
-  ns=$(cat "$NSFILE")
+# leftovers: processes this instance started that outlived it, found by
+# marks no other process has: a shim started with "-address SOCK", or a
+# process in this instance's cgroup parent (its pods' containers). Never a
+# search by name.
+our_shims() {
+  local p args i
   for p in /proc/[0-9]*; do
-    [[ "$(readlink "$p/ns/mnt" 2>/dev/null)" == "$ns" ]] && echo "${p#/proc/}"
+    mapfile -d '' args <"$p/cmdline" 2>/dev/null || continue
+    for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+      if [[ "${args[i]}" == -address && "${args[i + 1]}" == "$SOCK" ]]; then
+        echo "${p#/proc/}"
+        break
+      fi
+    done
   done
   return 0
 }
 
+our_pod_procs() {
+  local parent d
+  parent=$(cgroup_parent)
+  for d in /sys/fs/cgroup/pids"$parent" /sys/fs/cgroup"$parent"; do
+    [[ -d "$d" ]] || continue
+    find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null
+    return 0
+  done
+  return 0
+}
+
+leftovers() { { our_shims; our_pod_procs; } | sort -un | tr '\n' ' '; }
+
+end_leftovers() {  # TERM, then KILL what is left after 5 s
+  local left i
+  left=$(leftovers)
+  [[ -n "${left// /}" ]] || return 0
+  say "ending processes left by this containerd (shims, pod processes): $left"
+  # shellcheck disable=SC2086
+  kill -TERM $left 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do [[ -z "$(leftovers | tr -d ' ')" ]] && return 0; sleep 0.1; done
+  left=$(leftovers)
+  # shellcheck disable=SC2086
+  [[ -z "${left// /}" ]] || kill -KILL $left 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do [[ -z "$(leftovers | tr -d ' ')" ]] && return 0; sleep 0.1; done
+  return 1
+}
+
 stop_all() {
-  local pid i left
+  local pid i
   if pid=$(pid_alive); then
     if [[ -S "$SOCK" && -x "$PODBENCH" ]]; then
       "$PODBENCH" rm --socket "$SOCK" --all --timeout 60s >&2 ||
@@ -276,22 +315,16 @@ stop_all() {
     fi
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && { say "containerd (pid $pid) ignored SIGTERM for 10 s: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; }
+    if kill -0 "$pid" 2>/dev/null; then
+      say "containerd (pid $pid) ignored SIGTERM for 10 s: SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
   fi
-  # Whatever is left in the namespace (shims, containers whose removal
-  # failed) was started by this containerd.
-  left=$(ns_pids | tr '\n' ' ')
-  if [[ -n "${left// /}" ]]; then
-    say "ending processes left in containerd's mount namespace: $left"
-    # shellcheck disable=SC2086
-    kill -TERM $left 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do [[ -z "$(ns_pids)" ]] && break; sleep 0.1; done
-    left=$(ns_pids | tr '\n' ' ')
-    # shellcheck disable=SC2086
-    [[ -z "${left// /}" ]] || kill -KILL $left 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do [[ -z "$(ns_pids)" ]] && break; sleep 0.1; done
-  fi
-  [[ -z "$(ns_pids)" ]] || die "processes still in containerd's mount namespace: $(ns_pids | tr '\n' ' ')"
+  # After a clean removal nothing is left; after a crash the shims (in
+  # containerd's mount namespace, which lives as long as they do) and the
+  # pods' processes are.
+  end_leftovers || die "processes left by this containerd do not end: $(leftovers)"
   rm -f "$PIDFILE" "$NSFILE" "$SOCK" "$SOCK.ttrpc"
 }
 

@@ -27,7 +27,9 @@
 #     sandbox image stays;
 #   - a cold pull routed through the link emulator takes its round trips;
 #     routed to a dead port it fails (no fallback around the emulator);
-#   - stop leaves no process, mount, cgroup or socket behind.
+#   - stop leaves no process, mount, cgroup or socket behind; after a crash
+#     (containerd killed with a pod running) start refuses and stop ends
+#     the leftovers.
 # Ends with "N passed, N failed, N skipped". A missing package is a
 # failure naming it; a missing kernel feature is a skip naming it.
 #
@@ -405,14 +407,60 @@ else
   bad "linkemu not built ($LINKEMU; make benchtools): pulls through the link emulator untested"
 fi
 
-# --- 11. stop ---------------------------------------------------------------------
+# --- 11. stop, and a crash --------------------------------------------------------
+# in_ns NS: pids whose mount namespace is NS; ours_left: processes naming
+# the socket (shims) or in the cgroup parent.
+in_ns() { local p; for p in /proc/[0-9]*; do [[ "$(readlink "$p/ns/mnt" 2>/dev/null)" == "$1" ]] && echo "${p#/proc/}"; done; return 0; }
+ours_left() {
+  local p a args
+  for p in /proc/[0-9]*; do
+    mapfile -d '' args <"$p/cmdline" 2>/dev/null || continue
+    for a in "${args[@]}"; do [[ "$a" == "$SOCK" ]] && { echo "${p#/proc/}"; break; }; done
+  done
+  ls -d /sys/fs/cgroup/*"$cg" 2>/dev/null
+  return 0
+}
+gone() { local i; for i in $(seq 1 50); do [[ ! -e /proc/$1 ]] && return 0; sleep 0.1; done; return 1; }
+check_stopped() {  # LABEL
+  check "$1: no process left in containerd's mount namespace" bash -c '[[ -z "$1" ]]' _ "$(in_ns "$mntns")"
+  check "$1: no shim, no pod process, no cgroup of this containerd left" bash -c '[[ -z "$1" ]]' _ "$(ours_left)"
+  check "$1: no mount left under the work directory" bash -c '! findmnt -rn -o TARGET | grep -qF "$1/"' _ "$tmp"
+  check "$1: no socket left" test ! -e "$SOCK"
+  bash "$CTD" status "$D" >/dev/null
+  check "$1: containerd.sh status exits 3" test $? -eq 3
+}
 cg=$(bash "$CTD" cgroup "$D")
-out=$(bash "$CTD" stop "$D" --purge 2>&1)
-check "containerd.sh stop --purge ($(tail -n 1 <<<"$out"))" test $? -eq 0
-check "no process left in containerd's mount namespace" bash -c '! kill -0 "$1" 2>/dev/null' _ "$cpid"
-check "no mount left under the work directory" bash -c '! findmnt -rn -o TARGET | grep -qF "$1/"' _ "$tmp"
-check "no socket, no cgroup left ($cg)" bash -c '[[ ! -e $1 ]] && ! ls -d /sys/fs/cgroup/*$2 2>/dev/null | grep -q .' _ "$SOCK" "$cg"
-bash "$CTD" status "$D" >/dev/null
-check "containerd.sh status after stop exits 3" test $? -eq 3
+mntns=$(cat "$D/containerd.mntns")
+out=$(bash "$CTD" stop "$D" 2>&1)
+rc=$?
+check "containerd.sh stop ($(tail -n 1 <<<"$out"))" test "$rc" -eq 0
+check_stopped "after stop"
+
+# A crash: containerd killed with a pod running. start refuses while its
+# leftovers live; stop ends them (the shim, the container) and their mounts.
+if SOCK=$(bash "$CTD" start "$D" --sandbox-image "$SANDBOX" 2>"$tmp/start.log"); then
+  mntns=$(cat "$D/containerd.mntns")
+  "$PODBENCH" run --socket "$SOCK" --image "$SANDBOX" --security image --until started \
+    --name crash1 --timeout 30s >/dev/null 2>"$tmp/run.err"
+  cpid=$(cat "$D/containerd.pid")
+  ppid=$("$PODBENCH" inspect --socket "$SOCK" --name crash1 | sed -n 's/^container.pid=//p')
+  kill -KILL "$cpid"
+  gone "$cpid"
+  out=$(bash "$CTD" start "$D" --sandbox-image "$SANDBOX" 2>&1)
+  rc=$?
+  check "after a crash: start refuses while the shim and pod live" \
+    bash -c '[[ $1 -eq 1 && $2 == *"still running"*"stop"* ]]' _ "$rc" "$out"
+  out=$(bash "$CTD" stop "$D" --purge 2>&1)
+  rc=$?
+  check "after a crash: stop --purge ends what was left" bash -c '[[ $1 -eq 0 && $2 == *"ending processes left"* ]]' _ "$rc" "$out"
+  if [[ -n "$ppid" ]]; then
+    check "after a crash: the pod's process (pid $ppid) is gone" gone "$ppid"
+  else
+    bad "after a crash: no container pid from inspect ($(cat "$tmp/run.err"))"
+  fi
+  check_stopped "after a crash"
+else
+  bad "containerd.sh start (again): $(tail -n 1 "$tmp/start.log")"
+fi
 
 finish
