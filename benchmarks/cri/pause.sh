@@ -36,7 +36,7 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 size() { stat -c %s "$1"; }
 
 build() {
-  local out=$1 tmp diff_id layer cfg man idx
+  local out=$1 tmp diff_id layer cfg man
   for tool in "$MUSL_CC" tar gzip sha256sum; do
     command -v "$tool" >/dev/null || die "cannot find $tool: install the cri group with scripts/deps.sh cri"
   done

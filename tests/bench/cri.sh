@@ -104,7 +104,6 @@ free_port() {
 }
 # kv LINE KEY: the value of KEY in a podbench key=value line.
 kv() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
-le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 
 # --- 1. the pause program ----------------------------------------------------
 pause_bin=$PAUSE_DIR/pause
@@ -226,7 +225,7 @@ all_present() { local c d; c=$(ctr_content); for d in "$man_digest" "${blobs[@]}
 
 # check_line NAME LINE PULL: every field of a sample line
 check_line() {
-  local name=$1 line=$2 pull=$3 k missing=() t0 rn
+  local name=$1 line=$2 pull=$3 k missing=() t0
   for k in runtime image pod sandbox_id container_id port security pull sandbox_ms pulled_ms \
     created_ms started_ms ready_ms probe_attempts t0_ns create_return_ns start_return_ns \
     ready_ns cri_created_ns cri_started_ns cri_started_ms image_id image_bytes; do
@@ -420,7 +419,7 @@ ours_left() {
   ls -d /sys/fs/cgroup/*"$cg" 2>/dev/null
   return 0
 }
-gone() { local i; for i in $(seq 1 50); do [[ ! -e /proc/$1 ]] && return 0; sleep 0.1; done; return 1; }
+gone() { local _; for _ in $(seq 1 50); do [[ ! -e /proc/$1 ]] && return 0; sleep 0.1; done; return 1; }
 check_stopped() {  # LABEL
   check "$1: no process left in containerd's mount namespace" bash -c '[[ -z "$1" ]]' _ "$(in_ns "$mntns")"
   check "$1: no shim, no pod process, no cgroup of this containerd left" bash -c '[[ -z "$1" ]]' _ "$(ours_left)"

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -153,6 +154,10 @@ type client struct {
 }
 
 func dial(ctx context.Context, sock string) (*client, error) {
+	// "unix://" + a relative path would read its first element as a host.
+	if abs, err := filepath.Abs(sock); err == nil {
+		sock = abs
+	}
 	if st, err := os.Stat(sock); err != nil {
 		return nil, fmt.Errorf("cannot reach the CRI at %s: %v", sock, err)
 	} else if st.Mode()&os.ModeSocket == 0 {
