@@ -11,6 +11,8 @@
 #   images  Docker engine, local bases, image tests
 #   bench   benchmark harness
 #   fuzz    libFuzzer targets
+#   cri     pods through containerd's CRI: private containerd, crun, the Go
+#           CRI client's build (gRPC, gogo protobuf), the pause program
 set -euo pipefail
 
 declare -A PKGS=(
@@ -21,6 +23,7 @@ declare -A PKGS=(
   [images]="docker.io mmdebstrap busybox-static musl dpkg-dev curl iproute2"
   [bench]="docker.io docker-registry wrk gnuplot-nox jq curl libjansson-dev libcmocka-dev iproute2 golang-go busybox-static"
   [fuzz]="clang libfuzzer-14-dev libclang-rt-14-dev"
+  [cri]="containerd runc crun golang-go golang-google-grpc-dev golang-github-gogo-protobuf-dev dpkg-dev xz-utils musl-tools docker-registry skopeo curl util-linux python3 python3-yaml"
 )
 
 want=()
