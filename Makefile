@@ -81,7 +81,7 @@ CHECK_TARGETS := $(patsubst check-integration,check-integration check-static,\
 # make check installs what it is missing first (Debian/Ubuntu as root), or
 # stops with the exact apt-get line.
 check-deps:
-	$(Q)bash scripts/deps.sh build static test san images bench fuzz
+	$(Q)bash scripts/deps.sh build static test san images bench fuzz cri
 check: check-deps $(CHECK_TARGETS)
 
 clean:

@@ -98,14 +98,19 @@ static int group_match(const struct target_def *d, const struct report_group *g)
            sel_match(&d->subject, g, NULL);
 }
 
+/* The baseline group: same phase, metric and profile; for pods the same
+ * runtime too (runc is compared with runc). Elsewhere the runtime is what
+ * differs on purpose (a container against the native binary). */
 static const struct report_group *find_baseline(const struct report *r,
                                                 const struct target_def *d,
                                                 const struct report_group *subj)
 {
+    int pod = strncmp(d->phase, "pod_", 4) == 0;
     for (size_t i = 0; i < r->ngroups; i++) {
         const struct report_group *g = &r->groups[i];
         if (g != subj && strcmp(g->phase, d->phase) == 0 && strcmp(g->metric, d->metric) == 0 &&
-            strcmp(g->profile, subj->profile) == 0 && strcmp(g->runtime, subj->runtime) == 0 &&
+            strcmp(g->profile, subj->profile) == 0 &&
+            (!pod || strcmp(g->runtime, subj->runtime) == 0) &&
             sel_match(&d->baseline, g, subj->service))
             return g;
     }

@@ -100,6 +100,10 @@ engine_private_stop() {
   [[ -z "$PRIV_BRIDGE" ]] || ip link del "$PRIV_BRIDGE" 2>/dev/null
   PRIV_BRIDGE=''
   [[ -n "$PRIV_ROOT" ]] || return 0
+  # dockerd leaves its network namespace file (and, when it was killed,
+  # container mounts) mounted under its roots: unmount them, deepest first.
+  awk -v a="$PRIV_ROOT" -v b="$PRIV_EXEC" 'index($2, a) == 1 || index($2, b) == 1 { print $2 }' /proc/mounts |
+    sort -r | xargs -r -n1 umount -l 2>/dev/null
   # Only remove the data root when nothing is mounted below it any more.
   if ! grep -q " $PRIV_ROOT" /proc/mounts; then
     rm -rf "$PRIV_ROOT" "$PRIV_EXEC" "$PRIV_SOCK"

@@ -23,7 +23,7 @@ tmp=$(mktemp -d /tmp/slimline-bench-quick.XXXXXX)
 # Kept when a check fails, for a look at the folder and the log.
 trap '[[ $fail -eq 0 ]] && rm -rf "$tmp" || echo "bench_quick: kept $tmp"' EXIT
 out=$tmp/results
-phases=(size pull_cold pull_warm unpack start_warm start_cold load)
+phases=(size pull_cold start_warm start_published start_cold load pod_warm pod_cold)
 
 echo "bench_quick: running benchmarks/bench.sh --quick (log: $tmp/bench.log)"
 bash "$ROOT/benchmarks/bench.sh" --quick --registry 127.0.0.1:0 --out "$out" >"$tmp/bench.log" 2>&1
@@ -38,19 +38,29 @@ fi
 check "env.json is JSON with kernel, engine, storage driver, git revision" \
   jqe '.kernel != "" and .engine.server_version != "" and .engine.storage_driver != "" and (.git.revision | length) >= 7 and (.images | length) > 0' "$out/env.json"
 check "samples.csv has the FORMAT.md header" \
-  test "$(head -n1 "$out/samples.csv" 2>/dev/null)" = "phase,subject,service,variant,kind,profile,rep,warmup,metric,value,unit,status,detail"
-check "every samples.csv row has 13 fields" \
-  bash -c "sed -E 's/\"([^\"]|\"\")*\"/Q/g' '$out/samples.csv' | awk -F, 'NF != 13 { bad = 1 } END { exit bad }'"
+  test "$(head -n1 "$out/samples.csv" 2>/dev/null)" = "phase,subject,service,variant,kind,profile,runtime,rep,warmup,metric,value,unit,status,detail"
+check "every samples.csv row has 14 fields" \
+  bash -c "sed -E 's/\"([^\"]|\"\")*\"/Q/g' '$out/samples.csv' | awk -F, 'NF != 14 { bad = 1 } END { exit bad }'"
 for p in "${phases[@]}"; do
   check "phase $p has ok, non-warm-up samples" \
-    grep -qE "^$p,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,0,[^,]*,[^,]+,[^,]*,ok," "$out/samples.csv"
+    grep -qE "^$p,([^,]*,){6}[0-9]+,0,[^,]*,[^,]+,[^,]*,ok," "$out/samples.csv"
 done
 check "no failed sample" bash -c "! grep -q ',fail,' '$out/samples.csv'"
-check "warm-up samples are recorded with warmup=1" \
-  grep -qE '^start_warm,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,0,1,' "$out/samples.csv"
+check "the plan was written and every planned step ran" \
+  bash -c "[[ -s '$out/plan.tsv' ]] && awk -F, 'NR > 1 && \$2 != \$3 { bad = 1 } END { exit bad }' '$out/budget.csv'"
 check "the runtime floor is measured (start_warm, kind floor)" \
   grep -qE '^start_warm,[^,]*,floor,floor,floor,.*,ok,' "$out/samples.csv"
-for v in naive alpine scratch; do
+check "start samples carry the engine's own StartedAt beside the probe" \
+  grep -qE '^start_warm,[^,]*hello:scratch,([^,]*,){7}engine_started_s,[0-9.]+,s,ok,' "$out/samples.csv"
+check "the native baseline ran outside any container (runtime none)" \
+  grep -qE '^load,native/hello,hello,native-static,native,-,none,0,0,rps,[0-9.]+,' "$out/samples.csv"
+check "pods record every mark from RunPodSandbox to ready, runtime runc" \
+  bash -c "for m in sandbox_ms pulled_ms created_ms started_ms ready_ms cri_started_ms; do grep -qE \"^pod_warm,[^,]*hello:scratch,([^,]*,){4}runc,0,0,\$m,[0-9.]+,ms,ok,\" '$out/samples.csv' || exit 1; done"
+check "a cold pod pulled its image (pull: pulled in the detail)" \
+  grep -qE '^pod_cold,[^,]*hello:scratch,.*ready_ms,[0-9.]+,ms,ok,.*pull: pulled' "$out/samples.csv"
+check "a warm pod found its image present" \
+  grep -qE '^pod_warm,[^,]*hello:scratch,.*ready_ms,[0-9.]+,ms,ok,.*pull: present' "$out/samples.csv"
+for v in scratch; do
   if docker image inspect "${IMAGE_PREFIX:-slimline}/hello:$v" >/dev/null 2>&1; then
     check "hello:$v measured (size and start_warm ok)" bash -c \
       "grep -q '^size,${IMAGE_PREFIX:-slimline}/hello:$v,.*,bytes_wire,[0-9]*,B,ok' '$out/samples.csv' &&
@@ -60,6 +70,8 @@ for v in naive alpine scratch; do
   fi
 done
 check "profiles.csv lists loopback" grep -q '^loopback,0,0$' "$out/profiles.csv"
+check "registry requests are counted per pull" \
+  grep -qE '^pull_cold,[^,]*hello:scratch,([^,]*,){7}requests,[1-9][0-9]*,count,ok,' "$out/samples.csv"
 check "summary.json is JSON" jqe . "$out/summary.json"
 check "report.md is not empty" test -s "$out/report.md"
 
@@ -70,6 +82,9 @@ check "registry stopped after the run" bash -c "[[ -n '$reg' ]] && ! curl -fs -o
 check "no bench container left in the main engine" bash -c "[[ -z \"\$(docker ps -aq --filter name=^slb)\" ]]"
 pid=$(sed -n 's/.*private engine up (pid \([0-9]*\).*/\1/p' "$tmp/bench.log")
 check "private engine stopped" bash -c "[[ -z '$pid' ]] || ! kill -0 '$pid' 2>/dev/null"
+sock=$(sed -n 's/.*private containerd up (\([^)]*\)).*/\1/p' "$tmp/bench.log")
+check "private containerd stopped (socket gone)" bash -c "[[ -n '$sock' && ! -S '$sock' ]]"
+check "no mount of the run left" bash -c "! grep -qE 'slb[0-9]+|bench/work-' /proc/mounts"
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]
