@@ -71,6 +71,7 @@ include mk/services.mk
 -include mk/images.mk
 -include mk/bench.mk
 -include mk/k8s.mk
+-include mk/sbom.mk
 
 .PHONY: all check check-deps clean install
 # static.mk is read first for its variables, but its check (which builds

@@ -11,6 +11,8 @@
 #   images  Docker engine, local bases, image tests
 #   bench   benchmark harness
 #   fuzz    libFuzzer targets
+#   sbom    SBOMs, scan, attack surface, licence lint (cdxgen itself comes
+#           from npm: make sbom-tools, with the machine's Node.js 20)
 set -euo pipefail
 
 declare -A PKGS=(
@@ -21,6 +23,7 @@ declare -A PKGS=(
   [images]="docker.io mmdebstrap busybox-static musl dpkg-dev curl iproute2"
   [bench]="docker.io docker-registry wrk gnuplot-nox jq curl libjansson-dev libcmocka-dev iproute2 golang-go busybox-static"
   [fuzz]="clang libfuzzer-14-dev libclang-rt-14-dev"
+  [sbom]="jq reuse util-linux"
 )
 
 want=()
