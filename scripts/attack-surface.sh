@@ -8,7 +8,7 @@
 #
 # Columns (docs/sbom.md explains each):
 #   image, variant          the image and its org.slimline.variant label
-#   files                   regular files
+#   files                   regular files (hard links included)
 #   elf_executables         regular files with an ELF header and an execute bit
 #   shells                  paths named sh, bash, dash, ash, rbash, zsh, ksh,
 #                           mksh, csh, tcsh, fish (files or links to one)
@@ -105,7 +105,10 @@ for img in "$@"; do
   counts=$(awk -v uid="$u" -v gid="$g" -v sh="$SHELLS" -v ip="$INTERPRETERS" -v pm="$PKG_MANAGERS" -v cc="$COMPILERS" '
     {
       perm = $1; split($2, og, "/"); type = substr(perm, 1, 1)
-      name = $6; for (i = 7; i <= NF && $i != "->"; i++) name = name " " $i
+      # A hard link ("h", "name link to target") is one more path to a
+      # regular file: counted as a file.
+      if (type == "h") type = "-"
+      name = $6; for (i = 7; i <= NF && $i != "->" && $i != "link"; i++) name = name " " $i
       sub(/^\.?\//, "", name); sub(/\/$/, "", name)
       if (name == "" || name == ".") next
       # Placeholders and mount points the engine adds to every container;

@@ -66,7 +66,7 @@ tsv=$dir/scan.tsv
 if [[ -z "$scanner" ]]; then
   printf 'sbom\tscanner\tstatus\n' >"$tsv"
   for f in "${sboms[@]}"; do printf '%s\t-\tno scanner\n' "${f##*/}" >>"$tsv"; done
-  echo "no vulnerability scanner here: neither grype nor trivy is on PATH, so there are no vulnerability counts for the ${#sboms[@]} SBOM(s) in $dir (on a machine with one and its database, run make scan)"
+  echo "no vulnerability scanner here: neither grype nor trivy is on PATH, so there are no vulnerability counts for the SBOMs in $dir (on a machine with one and its database, run make scan)"
   exit 0
 fi
 command -v "$scanner" >/dev/null || { say "scanner '$scanner' not found"; exit 1; }

@@ -1,9 +1,11 @@
+# shellcheck shell=bash
 # tests/sbom/lib.sh: shared by the SBOM, scan and attack-surface tests
 # (sourced). Results: ok / not_ok / skip, counted apart (a skip is never a
 # pass), and one closing line "N passed, N failed, N skipped". Images under
 # test: $IMAGE_PREFIX/<service>:<variant> for SERVICES x VARIANTS.
 set -uo pipefail
 
+export SL_ROOT
 SL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 IMAGE_PREFIX=${IMAGE_PREFIX:-slimline}
 read -r -a SERVICES_A <<<"${SERVICES:-hello whoami notes}"

@@ -17,7 +17,7 @@
 #   alpine stand-in packages      the stand-in's musl and busybox unlisted
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_images
-cd "$SL_ROOT"
+cd "$SL_ROOT" || exit 1
 validate=(node tools/sbom/validate.js)
 [[ -d tools/sbom/node_modules/ajv ]] || { echo "failure: tools/sbom not installed: run make sbom-tools" >&2; exit 1; }
 
