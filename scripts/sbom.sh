@@ -294,7 +294,9 @@ for img in "$@"; do
   n=$(jq '.components | length' "$file")
   nproj=$(jq 'length' "$work/project.json")
   printf '%s\t%s\t%s\t%s\t%s\n' "$img" "${file##*/}" "$n" "$ndeb" "$((nproj + 1))" >>"$tsv.tmp"
-  say "$img: $file: $n components (all $ndeb packages of its dpkg database, $((nproj + 1)) added by the project), valid, $((SECONDS - t0)) s"
+  dpkgnote="no dpkg database"
+  [[ $ndeb == 0 ]] || dpkgnote="all $ndeb packages of its dpkg database"
+  say "$img: $file: $n components ($dpkgnote, $((nproj + 1)) added by the project), valid, $((SECONDS - t0)) s"
   rm -rf "$work"
 done
 mv "$tsv.tmp" "$tsv"
