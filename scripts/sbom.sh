@@ -3,7 +3,8 @@
 # OUTDIR/<service>-<variant>.cdx.json, each validated against the published
 # schema before this script says it is done. Also OUTDIR/sboms.tsv: image,
 # file, components, packages of the image's dpkg database (each one checked
-# to be in the SBOM), components added by the project.
+# to be in the SBOM), project_components (the service and the components
+# linked into it).
 #
 # How each SBOM is made (docs/sbom.md):
 #   1. the image's file system (docker export of a created, never started
