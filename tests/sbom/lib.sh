@@ -34,23 +34,23 @@ service_of() { local r=${1##*/}; echo "${r%%:*}"; }
 variant_of() { echo "${1##*:}"; }
 
 TMPD=$(mktemp -d)
-CONTAINERS=()
-cleanup() {
-  local c
-  for c in "${CONTAINERS[@]}"; do docker rm -f "$c" >/dev/null 2>&1; done
-  rm -rf "$TMPD"
-}
+cleanup() { rm -rf "$TMPD"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # cat_from IMAGE PATH: a file of the image, without running it (scratch
-# images have no cat).
-cat_from() {
-  local cid
-  cid=$(docker create "$1") || return 1
-  CONTAINERS+=("$cid")
-  docker cp "$cid:$2" - 2>/dev/null | tar -xOf -
+# images have no cat); cp_from IMAGE PATH: the same as a tar stream. The
+# container is removed here: callers run these in $(...), a subshell, where
+# adding to CONTAINERS would be lost.
+cp_from() {
+  local cid rc
+  cid=$(docker create --label slimline.test=sbom "$1") || return 1
+  docker cp "$cid:$2" - 2>/dev/null
+  rc=$?
+  docker rm "$cid" >/dev/null 2>&1
+  return $rc
 }
+cat_from() { cp_from "$1" "$2" | tar -xOf -; }
 
 require_images() {
   local img missing=0

@@ -43,7 +43,7 @@ for img in "${imgs[@]}"; do
   s=$(service_of "$img") v=$(variant_of "$img") r=$(row "$img")
   case $v in
     scratch)
-      nlic=$(cid=$(docker create "$img") && CONTAINERS+=("$cid") && docker cp "$cid:/licenses" - | tar -tvf - | grep -c '^-')
+      nlic=$(cp_from "$img" /licenses | tar -tvf - | grep -c '^-')
       data=$([[ $s == notes ]] && echo 1 || echo 0)
       want="{\"files\":$((1 + nlic)),\"elf_executables\":1,\"shells\":0,\"interpreters\":0,\"package_managers\":0,\"compilers\":0,\"setuid_setgid\":0,\"packages\":0,\"writable_paths\":$data,\"user\":\"65532:65532\",\"ports\":\"8080/tcp\"}"
       [[ $(jq -c 'del(.image, .variant)' <<<"$r") == "$want" ]]
