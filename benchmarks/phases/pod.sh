@@ -17,7 +17,7 @@
 #   ready_excl_pull_ms  ready_ms minus the pull (pulled_ms - sandbox_ms):
 #               the figure Kubernetes' pod-startup SLO speaks of
 #   attempts    probe attempts
-# pod_warm: the image is present. pod_cold: the image and every blob of it
+# pod_warm: the image is present. pod_cold: every image and every blob
 # removed first (podbench rmi verifies with the content store that nothing
 # is left; the pause image stays pinned, as on a node), then pulled through
 # the profile's link emulator.
@@ -112,7 +112,10 @@ pod_sample() {
     pod_fail "$phase" "$subj" "$prof" "$rt" "$rep" "$wu" "no private containerd (see the log)"
     return
   fi
-  if [[ "$phase" == pod_cold ]] && ! out=$(P rmi --image "$ref" 2>&1); then
+  # Cold: every image but the pinned sandbox image removed, and checked
+  # (content store and snapshots): the same layers under another name
+  # (the warm pods' references) would otherwise make the "pull" local.
+  if [[ "$phase" == pod_cold ]] && ! out=$(P rmi --all 2>&1); then
     pod_fail "$phase" "$subj" "$prof" "$rt" "$rep" "$wu" "could not remove the image before a cold pod: ${out:0:200}"
     return
   fi
