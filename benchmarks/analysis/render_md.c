@@ -56,6 +56,8 @@ static void cell(const struct report_group *g, double scale, int dec, char *buf,
         snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", capped");
     if (g == NULL)
         snprintf(buf, n, "—");
+    else if (!g->has_stats && g->n_fail == 0)
+        snprintf(buf, n, "warm-up only");
     else if (!g->has_stats)
         snprintf(buf, n, "failed (%zu)", g->n_fail);
     else if (g->n == 1)
@@ -250,10 +252,13 @@ static void write_links(const struct report *r, FILE *f)
             continue;
         const struct report_group *l = report_find(r, "link_rtt", g->service, g->variant,
                                                    g->profile, NULL, "rtt_loaded_ms");
-        int hl = l != NULL && l->has_stats;
-        fprintf(f, "| %s | %s | %.3f | %.3f | %s%.3f | %s%.3f | %zu / %zu |\n", g->profile,
-                g->subject, g->st.median, g->st.p95, hl ? "" : "—", hl ? l->st.median : 0.0,
-                hl ? "" : "—", hl ? l->st.p95 : 0.0, g->n, hl ? l->n : 0);
+        char lm[32] = "—", lp[32] = "—";
+        if (l != NULL && l->has_stats) {
+            snprintf(lm, sizeof lm, "%.3f", l->st.median);
+            snprintf(lp, sizeof lp, "%.3f", l->st.p95);
+        }
+        fprintf(f, "| %s | %s | %.3f | %.3f | %s | %s | %zu / %zu |\n", g->profile, g->subject,
+                g->st.median, g->st.p95, lm, lp, g->n, l ? l->n : 0);
     }
     fprintf(f, "\n");
 }
@@ -392,8 +397,9 @@ static void write_pods(const struct report *r, FILE *f, const char *service)
                 const char *phase = k == 0 ? "pod_warm" : "pod_cold";
                 const char *prof = k == 0 ? "-" : r->profiles_seen[k - 1];
                 const char *rtn = r->runtimes_seen[rt];
-                if (find(r, phase, im, prof, rtn, "ready_ms") == NULL)
-                    continue;
+                const struct report_group *rd = find(r, phase, im, prof, rtn, "ready_ms");
+                if (rd == NULL || (rd->n == 0 && rd->n_fail == 0))
+                    continue; /* absent, or warm-ups only */
                 for (size_t m = 0; m < 5; m++)
                     cell(find(r, phase, im, prof, rtn, marks[m]), 1, 1, c[m], sizeof c[m]);
                 fprintf(f, "| %s | %s | %s%s | %s | %s | %s | %s | %s |\n",
