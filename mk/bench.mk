@@ -57,7 +57,7 @@ check-probe: $(SLB_PROBE_TEST)
 bench-prepare:
 	$(Q)bash scripts/deps.sh build bench cri
 	$(Q)bash scripts/engine.sh ensure
-	$(Q)$(MAKE) --no-print-directory bases images benchtools bench-tools cri-tools all
+	$(Q)$(MAKE) --no-print-directory bases images benchtools bench-tools cri-tools sbom-tools all
 
 bench: bench-prepare
 	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' bash benchmarks/bench.sh $(SLB_OPTS)

@@ -204,9 +204,13 @@ static void write_budget(const struct report *r, FILE *f)
         fprintf(f, "| block | steps planned | steps run | planned | spent |\n|---|---|---|---|---|\n");
         for (size_t i = 0; i < r->nbudget; i++) {
             const struct report_budget_row *b = &r->budget[i];
-            fprintf(f, "| %s | %ld | %ld | %.0f s | %.0f s |\n", b->block, b->steps_planned,
-                    b->steps_run, b->planned_s, b->spent_s);
-            tp += b->planned_s;
+            if (b->planned_s < 0)
+                fprintf(f, "| %s | %ld | %ld | (not planned) | %.0f s |\n", b->block,
+                        b->steps_planned, b->steps_run, b->spent_s);
+            else
+                fprintf(f, "| %s | %ld | %ld | %.0f s | %.0f s |\n", b->block, b->steps_planned,
+                        b->steps_run, b->planned_s, b->spent_s);
+            tp += b->planned_s > 0 ? b->planned_s : 0;
             ts += b->spent_s;
         }
         fprintf(f, "| all | | | %.1f min | %.1f min |\n\n", tp / 60, ts / 60);
@@ -458,6 +462,40 @@ static void write_slo(const struct report *r, FILE *f)
     fprintf(f, "\n");
 }
 
+static void write_table(const struct report_table *t, FILE *f)
+{
+    for (size_t row = 0; row <= t->nrows; row++) {
+        fprintf(f, "|");
+        for (size_t c = 0; c < t->ncols; c++)
+            fprintf(f, " %s |", t->cells[row * t->ncols + c]);
+        fprintf(f, "\n");
+        if (row == 0) {
+            fprintf(f, "|");
+            for (size_t c = 0; c < t->ncols; c++)
+                fprintf(f, "---|");
+            fprintf(f, "\n");
+        }
+    }
+    fprintf(f, "\n");
+}
+
+/* What is inside each image and what an attacker finds there: the offline
+ * counterpart of a vulnerability scan (docs/sbom.md). */
+static void write_surface(const struct report *r, FILE *f)
+{
+    if (r->surface.nrows == 0 && r->sboms.nrows == 0)
+        return;
+    fprintf(f, "## Attack surface and SBOMs\n\nComputed from each image's own file system and "
+               "configuration (`scripts/attack-surface.sh`, columns explained in docs/sbom.md); "
+               "one CycloneDX SBOM per image in `sbom/`, validated against the published "
+               "schema (`scripts/sbom.sh`). No vulnerability database is reachable here: "
+               "`make scan` counts CVEs where grype or trivy is installed.\n\n");
+    if (r->surface.nrows > 0)
+        write_table(&r->surface, f);
+    if (r->sboms.nrows > 0)
+        write_table(&r->sboms, f);
+}
+
 static void write_model(const struct report *r, FILE *f)
 {
     fprintf(f, "## Pull-time model\n\npredicted = fixed + round trips × RTT + throughput × "
@@ -571,6 +609,7 @@ int report_write_md(const struct report *r, FILE *f)
     write_start_load(r, f, NULL);
     write_pods(r, f, NULL);
     write_slo(r, f);
+    write_surface(r, f);
     write_model(r, f);
     write_outliers_failures(r, f);
     fprintf(f, "## Charts\n\n");
