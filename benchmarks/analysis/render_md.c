@@ -466,8 +466,13 @@ static void write_table(const struct report_table *t, FILE *f)
 {
     for (size_t row = 0; row <= t->nrows; row++) {
         fprintf(f, "|");
-        for (size_t c = 0; c < t->ncols; c++)
-            fprintf(f, " %s |", t->cells[row * t->ncols + c]);
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *v = t->cells[row * t->ncols + c];
+            /* attack-surface.csv: an empty USER is root */
+            if (row > 0 && *v == '\0' && str_eq(t->cells[c], "user"))
+                v = "root (no USER)";
+            fprintf(f, " %s |", v);
+        }
         fprintf(f, "\n");
         if (row == 0) {
             fprintf(f, "|");
