@@ -592,13 +592,15 @@ int report_write_md(const struct report *r, FILE *f)
     write_env(r, f);
     write_budget(r, f);
     write_links(r, f);
+    /* one section per service: its images and its native binaries */
     for (size_t i = 0; i < r->nimages; i++) {
         const struct report_image *im = &r->images[i];
-        if (!str_eq(im->kind, "service"))
+        if (!str_eq(im->kind, "service") && !str_eq(im->kind, "native"))
             continue;
         int first = 1;
         for (size_t k = 0; k < i; k++)
-            if (str_eq(r->images[k].kind, "service") && str_eq(r->images[k].service, im->service))
+            if ((str_eq(r->images[k].kind, "service") || str_eq(r->images[k].kind, "native")) &&
+                str_eq(r->images[k].service, im->service))
                 first = 0;
         if (!first)
             continue;

@@ -217,9 +217,16 @@ const char *report_label(const struct report_image *im, char *buf, size_t n)
                                  : "";
     if (str_eq(im->kind, "service"))
         snprintf(buf, n, "%s:%s%s", im->service, im->variant, si);
+    else if (str_eq(im->kind, "native") && str_eq(im->variant, "direct"))
+        snprintf(buf, n, "%s read called directly in C (no HTTP)", im->service);
     else if (str_eq(im->kind, "native"))
         snprintf(buf, n, "native %s (%s, no container)", im->service,
-                 str_eq(im->variant, "native-glibc") ? "glibc build" : "static, the image's binary");
+                 str_eq(im->variant, "native-glibc")       ? "glibc build"
+                 : str_eq(im->variant, "native-glibc-log") ? "glibc build, access log on"
+                                                           : "static, the image's binary");
+    else if (str_eq(im->kind, "peer") && strncmp(im->variant, "native", 6) == 0)
+        snprintf(buf, n, "%s (peer, native%s)", im->service,
+                 str_eq(im->variant, "native-log") ? ", access log on" : "");
     else if (str_eq(im->kind, "peer"))
         snprintf(buf, n, "%s (peer)%s", im->service, si);
     else if (str_eq(im->kind, "floor"))
@@ -523,10 +530,11 @@ static void table_free(struct report_table *t)
     memset(t, 0, sizeof *t);
 }
 
-int report_load(struct report *r, const char *dir, char *err, size_t errlen)
+int report_load(struct report *r, const char *dir, const char *suite, char *err, size_t errlen)
 {
     char path[4096];
     memset(r, 0, sizeof *r);
+    r->suite = suite;
     snprintf(path, sizeof path, "%s/samples.csv", dir);
     if (samples_load(path, &r->samples, err, errlen) < 0)
         return -1;

@@ -81,6 +81,7 @@ struct report_skip {
 };
 
 struct report {
+    const char *suite; /* "bench" (NULL) or "native": which targets apply */
     struct sample_set samples;
     struct profile_set profiles;
     struct linkcheck_set linkcheck;
@@ -117,9 +118,11 @@ struct report {
 
 /* Load DIR/samples.csv (required), DIR/profiles.csv, DIR/linkcheck.csv,
  * DIR/env.json, DIR/budget.csv, DIR/plan-skipped.tsv, DIR/sbom/
- * attack-surface.csv, DIR/sbom/sboms.tsv (optional) and compute everything. Returns 0, or -1 with a message in
+ * attack-surface.csv, DIR/sbom/sboms.tsv (optional) and compute everything;
+ * suite: whose targets are judged ("bench", or "native" for make
+ * bench-native; NULL = "bench"; borrowed). Returns 0, or -1 with a message in
  * err. On success free with report_free. */
-int report_load(struct report *r, const char *dir, char *err, size_t errlen);
+int report_load(struct report *r, const char *dir, const char *suite, char *err, size_t errlen);
 
 /* Group and compute from r->samples (already loaded): groups, images,
  * model, targets. Returns 0 or -1 (out of memory). */

@@ -92,7 +92,7 @@ static int setup(void **state)
     snprintf(dir, sizeof dir, "%s/results-small", root ? root : "tests/fixtures");
     struct report *r = calloc(1, sizeof *r);
     char err[512];
-    if (report_load(r, dir, err, sizeof err) < 0) {
+    if (report_load(r, dir, "bench", err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
         free(r);
         return -1;
