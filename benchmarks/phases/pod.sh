@@ -16,6 +16,8 @@
 #               axis (the second clock: what the runtime recorded)
 #   ready_excl_pull_ms  ready_ms minus the pull (pulled_ms - sandbox_ms):
 #               the figure Kubernetes' pod-startup SLO speaks of
+#   start_call_ms  started_ms - created_ms: the StartContainer call, where
+#               runc and crun differ
 #   attempts    probe attempts
 # pod_warm: the image is present. pod_cold: every image and every blob
 # removed first (podbench rmi verifies with the content store that nothing
@@ -142,6 +144,9 @@ pod_sample() {
   v=$(awk -v r="$(kv ready_ms "$out")" -v p="$(kv pulled_ms "$out")" -v s="$(kv sandbox_ms "$out")" \
     'BEGIN { printf "%.3f", r - (p - s) }')
   sample "$phase" "$subj" "$prof" "$rt" "$rep" "$wu" ready_excl_pull_ms "$v" ms ok "ready minus the image pull"
+  v=$(awk -v a="$(kv started_ms "$out")" -v b="$(kv created_ms "$out")" 'BEGIN { printf "%.3f", a - b }')
+  sample "$phase" "$subj" "$prof" "$rt" "$rep" "$wu" start_call_ms "$v" ms ok \
+    "the StartContainer call alone (started minus created): the runtime's per-container start"
   sample "$phase" "$subj" "$prof" "$rt" "$rep" "$wu" attempts "$(kv probe_attempts "$out")" count ok "probe attempts"
 }
 
