@@ -79,7 +79,7 @@ SL_BUILD_ID := $(VERSION) $(VARIANT) $(REVISION)
 $(OUT)/build-id: FORCE
 	@mkdir -p $(@D)
 	@[ "$$(cat $@ 2>/dev/null)" = '$(SL_BUILD_ID)' ] || echo '$(SL_BUILD_ID)' > $@
-$(OUT)/obj/services/common/svc.o $(OUT)/obj/services/hello/hello.o: $(OUT)/build-id
+$(OUT)/obj/services/common/svc.o $(OUT)/obj/services/common/builtin.o $(OUT)/obj/services/hello/hello.o: $(OUT)/build-id
 .PHONY: FORCE
 FORCE:
 

@@ -87,6 +87,13 @@ char *sb_steal(struct sb *b, size_t *len) {
   return p;
 }
 
+void sb_reset(struct sb *b) {
+  b->len = 0;
+  b->failed = 0;
+  if (b->buf != NULL)
+    b->buf[0] = '\0';
+}
+
 void sb_free(struct sb *b) {
   free(b->buf);
   b->buf = NULL;

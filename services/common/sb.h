@@ -27,6 +27,9 @@ int sb_printf(struct sb *b, const char *fmt, ...)
  * length. Returns NULL if the buffer failed (it is freed then). An empty
  * buffer yields a malloc'd "" . b is empty afterwards. */
 char *sb_steal(struct sb *b, size_t *len);
+/* Empties b but keeps its memory (and clears a failure), for a buffer
+ * reused line after line. */
+void sb_reset(struct sb *b);
 /* Frees the buffer; b is SB_INIT again. */
 void sb_free(struct sb *b);
 

@@ -1,5 +1,6 @@
 /* db.c: the notes data layer (see db.h for the contract and the threading
- * model: one connection, one mutex, every public call serialized). */
+ * model: a write connection and a read connection, each behind its own
+ * mutex). */
 #include "db.h"
 
 #include <errno.h>
@@ -61,10 +62,19 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DELETE] = "DELETE FROM notes WHERE id = ?1",
 };
 
+/* The statements the read connection prepares. */
+static const enum stmt_id read_stmts[] = {ST_GET, ST_LIST};
+
 struct db {
+  /* the write connection: every write, one at a time */
   sqlite3 *h;
   pthread_mutex_t mu;
   sqlite3_stmt *st[ST_COUNT];
+  /* the read connection (PRAGMA query_only): db_get, db_list; for
+   * ":memory:" the write connection itself (rh == h, rmu unused) */
+  sqlite3 *rh;
+  pthread_mutex_t rmu;
+  sqlite3_stmt *rst[ST_COUNT];
   db_clock_fn clock;
   void *clock_arg;
 };
@@ -295,10 +305,59 @@ fail:
   return -1;
 }
 
+/* Opens the read connection of a file database into db: busy timeout,
+ * PRAGMA query_only (it can never write), the WAL read back, its
+ * statements prepared. 0, or -1 with err. */
+static int open_reader(const char *path, struct db *db, char *err,
+                       size_t errlen) {
+  char want[32];
+  int rc = sqlite3_open_v2(path, &db->rh,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK) {
+    open_error(path, db->rh != NULL ? sqlite3_errmsg(db->rh) : sqlite3_errstr(rc),
+               err, errlen);
+    return -1;
+  }
+  sqlite3_extended_result_codes(db->rh, 1);
+  snprintf(want, sizeof want, "%d", DB_BUSY_TIMEOUT_MS);
+  if (sqlite3_busy_timeout(db->rh, DB_BUSY_TIMEOUT_MS) != SQLITE_OK ||
+      pragma_check(db->rh, "PRAGMA query_only = 1", "PRAGMA query_only", "1",
+                   path, err, errlen) < 0 ||
+      pragma_check(db->rh, "PRAGMA busy_timeout", "PRAGMA busy_timeout", want,
+                   path, err, errlen) < 0 ||
+      pragma_check(db->rh, "PRAGMA journal_mode", "PRAGMA journal_mode", "wal",
+                   path, err, errlen) < 0)
+    return -1;
+  for (size_t i = 0; i < sizeof read_stmts / sizeof read_stmts[0]; i++) {
+    enum stmt_id id = read_stmts[i];
+    if (sqlite3_prepare_v3(db->rh, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                           &db->rst[id], NULL) != SQLITE_OK) {
+      char cause[512];
+      snprintf(cause, sizeof cause, "cannot prepare \"%s\" (read connection): %s",
+               stmt_sql[id], sqlite3_errmsg(db->rh));
+      open_error(path, cause, err, errlen);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Finalizes the read connection's statements and closes it (not when it
+ * is the write connection). */
+static void close_reader(struct db *db) {
+  if (db->rh == NULL || db->rh == db->h)
+    return;
+  for (int i = 0; i < ST_COUNT; i++)
+    sqlite3_finalize(db->rst[i]);
+  if (sqlite3_close(db->rh) != SQLITE_OK)
+    db_log("close read connection", db->rh);
+  pthread_mutex_destroy(&db->rmu);
+}
+
 int db_open(const char *path, struct db **out, char *err, size_t errlen) {
   struct db *db = NULL;
   sqlite3 *h = NULL;
-  int mutex_ok = 0;
+  int mutex_ok = 0, rmutex_ok = 0;
   *out = NULL;
   if (err != NULL && errlen > 0)
     err[0] = '\0';
@@ -366,10 +425,31 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen) {
       goto fail;
     }
   }
+  if (memory || path[0] == '\0') {
+    /* another connection to ":memory:" (or to "", a private temporary
+     * file) would be another database */
+    db->rh = h;
+    memcpy(db->rst, db->st, sizeof db->rst);
+  } else {
+    if (pthread_mutex_init(&db->rmu, NULL) != 0) {
+      open_error(path, "cannot create mutex", err, errlen);
+      goto fail;
+    }
+    rmutex_ok = 1;
+    if (open_reader(path, db, err, errlen) < 0)
+      goto fail;
+  }
   *out = db;
   return 0;
 fail:
   if (db != NULL) {
+    if (db->rh != NULL && db->rh != h) {
+      for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(db->rst[i]);
+      sqlite3_close_v2(db->rh);
+    }
+    if (rmutex_ok)
+      pthread_mutex_destroy(&db->rmu);
     for (int i = 0; i < ST_COUNT; i++)
       sqlite3_finalize(db->st[i]);
     if (mutex_ok)
@@ -383,6 +463,7 @@ fail:
 void db_close(struct db *db) {
   if (db == NULL)
     return;
+  close_reader(db);
   for (int i = 0; i < ST_COUNT; i++)
     sqlite3_finalize(db->st[i]);
   if (sqlite3_close(db->h) != SQLITE_OK)
@@ -418,8 +499,9 @@ static void rollback(struct db *db) {
     step_done(db, ST_ROLLBACK);
 }
 
-static enum db_result get_locked(struct db *db, int64_t id, char **json) {
-  sqlite3_stmt *st = db->st[ST_GET];
+/* Fetches one note through connection h and its ST_GET statement st. */
+static enum db_result get_locked(sqlite3 *h, sqlite3_stmt *st, int64_t id,
+                                 char **json) {
   enum db_result ret = DB_ERROR;
   *json = NULL;
   if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
@@ -439,7 +521,7 @@ static enum db_result get_locked(struct db *db, int64_t id, char **json) {
     ret = DB_OK;
 done:
   if (ret == DB_ERROR)
-    db_log("select note", db->h);
+    db_log("select note", h);
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
   return ret;
@@ -481,7 +563,7 @@ enum db_result db_create(struct db *db, const char *title, size_t title_len,
   if (step_done(db, ST_INSERT) < 0)
     goto done;
   int64_t rowid = sqlite3_last_insert_rowid(db->h);
-  if (get_locked(db, rowid, json) != DB_OK)
+  if (get_locked(db->h, db->st[ST_GET], rowid, json) != DB_OK)
     goto done;
   /* The acknowledgement point: COMMIT returned, the WAL is on disk. */
   if (step_done(db, ST_COMMIT) < 0)
@@ -498,10 +580,16 @@ done:
   return ret;
 }
 
+/* The read connection's lock: its own, or the writer's for ":memory:". */
+static pthread_mutex_t *read_lock(struct db *db) {
+  return db->rh == db->h ? &db->mu : &db->rmu;
+}
+
 enum db_result db_get(struct db *db, int64_t id, char **json) {
-  pthread_mutex_lock(&db->mu);
-  enum db_result ret = get_locked(db, id, json);
-  pthread_mutex_unlock(&db->mu);
+  pthread_mutex_t *mu = read_lock(db);
+  pthread_mutex_lock(mu);
+  enum db_result ret = get_locked(db->rh, db->rst[ST_GET], id, json);
+  pthread_mutex_unlock(mu);
   return ret;
 }
 
@@ -530,7 +618,8 @@ static int buf_add(struct buf *b, const char *s, size_t n) {
 }
 
 enum db_result db_list(struct db *db, int64_t after, int limit, char **json) {
-  sqlite3_stmt *st = db->st[ST_LIST];
+  sqlite3_stmt *st = db->rst[ST_LIST];
+  pthread_mutex_t *mu = read_lock(db);
   struct buf b = {0};
   enum db_result ret = DB_ERROR;
   int count = 0, more = 0;
@@ -538,7 +627,7 @@ enum db_result db_list(struct db *db, int64_t after, int limit, char **json) {
   *json = NULL;
   if (limit < 1)
     return DB_ERROR;
-  pthread_mutex_lock(&db->mu);
+  pthread_mutex_lock(mu);
   /* One row beyond the page tells whether a next page exists. */
   if (sqlite3_bind_int64(st, 1, after) != SQLITE_OK ||
       sqlite3_bind_int64(st, 2, (int64_t)limit + 1) != SQLITE_OK)
@@ -574,11 +663,11 @@ enum db_result db_list(struct db *db, int64_t after, int limit, char **json) {
   ret = DB_OK;
   goto done;
 sqlerr:
-  db_log("list notes", db->h);
+  db_log("list notes", db->rh);
 done:
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
-  pthread_mutex_unlock(&db->mu);
+  pthread_mutex_unlock(mu);
   free(b.p);
   return ret;
 }
@@ -611,7 +700,7 @@ enum db_result db_replace(struct db *db, int64_t id, const char *title,
     ret = DB_NOT_FOUND;
     goto done;
   }
-  if (get_locked(db, id, json) != DB_OK)
+  if (get_locked(db->h, db->st[ST_GET], id, json) != DB_OK)
     goto done;
   if (step_done(db, ST_COMMIT) < 0)
     goto done;

@@ -26,4 +26,18 @@ int whoami_host_get(struct whoami_host *h, char *err, size_t errlen);
 /* Frees what whoami_host_get allocated; h is empty afterwards. */
 void whoami_host_free(struct whoami_host *h);
 
+/* How old the shared snapshot may get before it is read again. */
+#define WHOAMI_HOST_TTL_MS 1000
+
+/* The shared snapshot of whoami_host_get, read again at most once per
+ * WHOAMI_HOST_TTL_MS (getifaddrs is a netlink round trip: too slow for
+ * every request), so an address change shows within a second. Borrowed
+ * until whoami_host_release; thread-safe. NULL with err filled when it
+ * cannot be read. */
+const struct whoami_host *whoami_host_acquire(char *err, size_t errlen);
+void whoami_host_release(const struct whoami_host *h);
+
+/* Frees the snapshot (at the end; nothing may be acquired then). */
+void whoami_host_cache_free(void);
+
 #endif
