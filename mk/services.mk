@@ -48,12 +48,19 @@ SL_COMMON_LIB := $(OUT)/lib/libslcommon.a
 UNIT_TESTS :=
 
 # The shared layer's own tests.
-UNIT_TESTS += common_cfg common_route common_metrics common_jw common_svc
+UNIT_TESTS += common_cfg common_route common_metrics common_jw common_svc \
+  common_timer common_cpus common_work common_log
 common_cfg_SRCS := tests/unit/test_common_cfg.c
 common_route_SRCS := tests/unit/test_common_route.c
+# Seam: allocations counted, to prove a route lookup makes none.
+common_route_LDFLAGS := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
 common_metrics_SRCS := tests/unit/test_common_metrics.c
 common_jw_SRCS := tests/unit/test_common_jw.c
 common_svc_SRCS := tests/unit/test_common_svc.c
+common_timer_SRCS := tests/unit/test_common_timer.c
+common_cpus_SRCS := tests/unit/test_common_cpus.c
+common_work_SRCS := tests/unit/test_common_work.c
+common_log_SRCS := tests/unit/test_common_log.c
 
 -include $(wildcard $(SERVICES:%=services/%/service.mk))
 

@@ -159,6 +159,9 @@ static pthread_cond_t wcv; /* CLOCK_MONOTONIC */
 static pthread_t writer_thread;
 static bool wstop;
 static atomic_bool dirty; /* a line was added since the writer's last look */
+static atomic_uint delay_ms = LOG_DELAY_MS;
+
+void log_set_delay_ms(unsigned ms) { atomic_store(&delay_ms, ms); }
 
 /* The previous fatal-signal actions, restored before re-raising. */
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
@@ -275,8 +278,10 @@ static void *writer(void *arg) {
     }
     /* let lines gather, then write them all */
     struct timespec until;
+    unsigned ms = atomic_load(&delay_ms);
     clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_nsec += LOG_DELAY_MS * 1000000L;
+    until.tv_sec += (time_t)(ms / 1000);
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
     if (until.tv_nsec >= 1000000000L) {
       until.tv_sec++;
       until.tv_nsec -= 1000000000L;

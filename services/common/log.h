@@ -27,6 +27,10 @@
 /* How long the writer lets lines gather before writing them. */
 #define LOG_DELAY_MS 50
 
+/* Test seam: how long the writer lets lines gather (LOG_DELAY_MS unless
+ * set); a test sets it very long to hold lines in the buffers. */
+void log_set_delay_ms(unsigned ms);
+
 /* Sets the program name, format and level (before any thread starts). */
 void log_setup(const char *prog, enum svc_log_format format,
                enum svc_log_level level);

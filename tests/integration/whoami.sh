@@ -192,6 +192,37 @@ if [[ $grow -lt 4096 ]]; then pass "/data?size=$BIG: peak RSS grew by $grow KiB 
 sl_stop
 expect_eq "big /data server: exit 0" 0 "$SL_EXIT"
 
+# ---- waits are deferred, not slept --------------------------------------
+# 100 concurrent ?wait=2s requests on a server with one event loop thread:
+# no thread per waiting request (the process's thread count stays where it
+# was), the in-flight gauge counts them (suspended requests are in flight),
+# a request without a wait is answered meanwhile, and every wait completes
+# with 200 after its 2 s.
+threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
+sl_start whoami --listen 127.0.0.1 --threads 1 --max-conns 512 --max-conns-per-ip 512 || sl_finish
+sl_curl -o /dev/null "$SL_URL/?wait=1ms"   # starts the layer's timer thread
+t0=$(threads_of "$SL_PID")
+N=100
+for i in $(seq $N); do echo "url = \"$SL_URL/?wait=2s&i=$i\""; echo 'output = "/dev/null"'; done >"$SL_TMP/waits.cfg"
+curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max $N --max-time 20 -w '%{http_code}\n' -K "$SL_TMP/waits.cfg" >"$SL_TMP/waits.codes" &
+cpid=$!
+inflight=0
+for _ in $(seq 40); do
+  inflight=$(sl_curl "$SL_URL/metrics" | awk '/^http_requests_in_flight/ { print $2 }')
+  [[ ${inflight:-0} -gt $N ]] && break
+  sleep 0.05
+done
+expect_eq "$N waiting requests (and /metrics itself) in flight" $((N + 1)) "$inflight"
+expect_eq "$N waiting requests: no thread more" "$t0" "$(threads_of "$SL_PID")"
+out=$(sl_curl -o /dev/null -w '%{http_code} %{time_total}' "$SL_URL/api")
+expect_eq "a request without a wait is answered while $N wait" 200 "${out% *}"
+ms=$(ms_of "${out#* }")
+if [[ $ms -lt 1500 ]]; then pass "it is not held behind the 2 s waits ($ms ms)"; else fail "it is not held behind the 2 s waits" "$ms ms"; fi
+wait "$cpid"
+expect_eq "all $N waits answered 200" "$N" "$(grep -c '^200$' "$SL_TMP/waits.codes")"
+sl_stop
+expect_eq "after $N waits: exit 0" 0 "$SL_EXIT"
+
 # ---- SIGTERM during ?wait=2s: the request completes, exit 0 ---------------
 sl_start whoami --listen 127.0.0.1 --shutdown-grace 10 || sl_finish
 sl_curl -o "$SL_TMP/drain.body" -w '%{http_code} %{time_total}' "$SL_URL/?wait=2s" >"$SL_TMP/drain.out" 2>&1 &
