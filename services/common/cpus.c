@@ -1,12 +1,14 @@
 /* cpus.c: see cpus.h. sched_getaffinity and CPU_COUNT are GNU extensions
- * (in glibc and musl), hence _GNU_SOURCE. */
+ * (in glibc and musl), hence _GNU_SOURCE. Files are read with read(2) and
+ * numbers parsed by hand: stdio's reading side and strtoll would add about
+ * 6 KB to the static binaries for a few bytes read once at start. */
 #define _GNU_SOURCE
 #include "cpus.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,17 +36,23 @@ static unsigned quota_cpus(long long quota, long long period) {
   return c > (long long)UINT_MAX ? UINT_MAX : (unsigned)c;
 }
 
-/* A decimal integer (optional '-') at *p, advancing *p; 0 or -1. */
+/* A decimal integer (optional '-') at *p, advancing *p; 0 or -1 (no
+ * digit, or too big). */
 static int read_ll(const char **p, long long *out) {
-  char *end;
   const char *s = *p;
-  if (!(*s == '-' || (*s >= '0' && *s <= '9')))
+  int neg = *s == '-';
+  long long v = 0;
+  if (neg)
+    s++;
+  if (*s < '0' || *s > '9')
     return -1;
-  long long v = strtoll(s, &end, 10);
-  if (end == s)
-    return -1;
-  *out = v;
-  *p = end;
+  for (; *s >= '0' && *s <= '9'; s++) {
+    if (v > (LLONG_MAX - (*s - '0')) / 10)
+      return -1;
+    v = v * 10 + (*s - '0');
+  }
+  *out = neg ? -v : v;
+  *p = s;
   return 0;
 }
 
@@ -69,19 +77,35 @@ int cpus_parse_max(const char *text, unsigned *cpus) {
   return 0;
 }
 
+/* Up to len - 1 bytes of a small file into buf, NUL-terminated; the
+ * number of bytes, or -1. */
+static ssize_t read_file(const char *path, char *buf, size_t len) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  size_t got = 0;
+  if (fd < 0)
+    return -1;
+  while (got < len - 1) {
+    ssize_t n = read(fd, buf + got, len - 1 - got);
+    if (n <= 0)
+      break;
+    got += (size_t)n;
+  }
+  close(fd);
+  buf[got] = '\0';
+  return (ssize_t)got;
+}
+
 /* The first line of a small file into buf; 0 or -1. */
 static int read_line(const char *path, char *buf, size_t len) {
-  FILE *f = fopen(path, "re");
-  if (f == NULL)
+  if (read_file(path, buf, len) <= 0)
     return -1;
-  int ok = fgets(buf, (int)len, f) != NULL;
-  fclose(f);
-  return ok ? 0 : -1;
+  buf[strcspn(buf, "\n")] = '\0';
+  return 0;
 }
 
 /* The limit set in one cgroup directory (v2 or v1 files), 0 if none. */
 static unsigned dir_limit(const char *dir, int v2) {
-  char path[PATH_MAX], line[128];
+  char path[PATH_MAX + 32], line[128]; /* dir + "/cpu.cfs_period_us" */
   unsigned c = 0;
 
   if (v2) {
@@ -178,12 +202,8 @@ unsigned cpus_cgroup_limit(const char *sysfs, const char *self_cgroup) {
 unsigned cpus_usable(void) {
   char text[4096];
   unsigned n = cpus_affinity();
-  FILE *f = fopen("/proc/self/cgroup", "re");
 
-  if (f != NULL) {
-    size_t got = fread(text, 1, sizeof text - 1, f);
-    text[got] = '\0';
-    fclose(f);
+  if (read_file("/proc/self/cgroup", text, sizeof text) > 0) {
     unsigned limit = cpus_cgroup_limit("/sys/fs/cgroup", text);
     if (limit > 0 && limit < n)
       n = limit;
