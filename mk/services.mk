@@ -143,4 +143,23 @@ install: $(SL_BINS)
 
 CHECK_TARGETS += check-unit check-integration
 
+# The bare libmicrohttpd handler (benchmarks/peers/mhd-bare/bare.c) that
+# make bench-native compares native hello against: always a native build
+# against Debian's libmicrohttpd like native hello, without sanitizers,
+# into build/bench/bin/ beside the other benchmark tools.
+MHD_BARE := $(BUILD)/bench/bin/mhd-bare
+.PHONY: mhd-bare
+mhd-bare: $(MHD_BARE)
+ifneq ($(STATIC),1)
+$(MHD_BARE): benchmarks/peers/mhd-bare/bare.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(filter-out -MMD -MP,$(SL_CPPFLAGS)) $(SL_WARN) \
+	  $$(pkg-config --cflags libmicrohttpd 2>/dev/null) $(CPPFLAGS) $(CFLAGS) \
+	  -o $@ $< $(LDFLAGS) $$(pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) -lpthread
+else
+$(MHD_BARE):
+	$(MAKE) STATIC= mhd-bare
+endif
+
 -include $(SL_COMMON_OBJS:.o=.d) $(wildcard $(OUT)/obj/services/*/*.d $(OUT)/obj/tests/*/*.d)
