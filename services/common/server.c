@@ -126,6 +126,13 @@ static void request_end(struct conn *cs) {
   if (!cs->active)
     return;
   cs->active = false;
+  /* A deferred answer the resumed connection never took, should MHD end
+   * the request without calling the handler again (it does call it when
+   * the client left meanwhile: tests/soak/valgrind.sh): nothing else would
+   * free it. A taken answer was moved out; a suspended request never ends
+   * before it was completed (MHD closes suspended connections only in
+   * MHD_stop_daemon, which the drain calls with none in flight). */
+  svc_response_free(&cs->ticket.answer);
   if (cs->body.cap > SRV_BODY_KEEP)
     sb_free(&cs->body);
   else
