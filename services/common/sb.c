@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int sb_reserve(struct sb *b, size_t extra) {
+int sb_reserve(struct sb *b, size_t extra) {
   if (b->failed)
     return -1;
   if (extra >= (size_t)-1 - b->len) {

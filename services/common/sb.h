@@ -16,6 +16,9 @@ struct sb {
 };
 #define SB_INIT {0}
 
+/* Makes room for extra more bytes (one allocation for a buffer whose
+ * size is known roughly in advance). 0, or -1 on allocation failure. */
+int sb_reserve(struct sb *b, size_t extra);
 /* Appends n bytes. 0, or -1 on allocation failure. */
 int sb_append(struct sb *b, const void *data, size_t n);
 /* Appends a NUL-terminated string. */

@@ -4,6 +4,8 @@
 #define _DEFAULT_SOURCE
 #include "host.h"
 
+#include "sb.h"
+
 #include <errno.h>
 #include <ifaddrs.h>
 #include <pthread.h>
@@ -85,6 +87,8 @@ void whoami_host_free(struct whoami_host *h)
 {
   free(h->addrs);
   free(h->strings);
+  free(h->text);
+  free(h->json);
   memset(h, 0, sizeof *h);
 }
 
@@ -137,6 +141,17 @@ const struct whoami_host *whoami_host_acquire(char *err, size_t errlen)
   }
   if (whoami_host_get(&s->h, err, errlen) < 0) {
     free(s);
+    return NULL;
+  }
+  struct sb text = SB_INIT, json = SB_INIT;
+  whoami_render_host_text(&text, s->h.hostname, s->h.addrs, s->h.naddrs);
+  whoami_render_host_json(&json, s->h.hostname, s->h.addrs, s->h.naddrs);
+  s->h.text = sb_steal(&text, &s->h.text_len);
+  s->h.json = sb_steal(&json, &s->h.json_len);
+  if (s->h.text == NULL || s->h.json == NULL) {
+    whoami_host_free(&s->h);
+    free(s);
+    snprintf(err, errlen, "cannot list interfaces: out of memory");
     return NULL;
   }
   s->at_ns = now;

@@ -196,7 +196,13 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
       .version = req->version,
       .headers = headers.items,
       .nheaders = headers.n,
+      .host_text = host->text,
+      .host_text_len = host->text_len,
+      .host_json = host->json,
+      .host_json_len = host->json_len,
   };
+  /* one allocation for the whole answer in the common case */
+  sb_reserve(&body, host->text_len + host->json_len + 512);
   if ((json ? whoami_render_json(&body, &info)
             : whoami_render_text(&body, &info)) < 0)
     goto cleanup;
