@@ -48,12 +48,19 @@ SL_COMMON_LIB := $(OUT)/lib/libslcommon.a
 UNIT_TESTS :=
 
 # The shared layer's own tests.
-UNIT_TESTS += common_cfg common_route common_metrics common_jw common_svc
+UNIT_TESTS += common_cfg common_route common_metrics common_jw common_svc \
+  common_timer common_cpus common_work common_log
 common_cfg_SRCS := tests/unit/test_common_cfg.c
 common_route_SRCS := tests/unit/test_common_route.c
+# Seam: allocations counted, to prove a route lookup makes none.
+common_route_LDFLAGS := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
 common_metrics_SRCS := tests/unit/test_common_metrics.c
 common_jw_SRCS := tests/unit/test_common_jw.c
 common_svc_SRCS := tests/unit/test_common_svc.c
+common_timer_SRCS := tests/unit/test_common_timer.c
+common_cpus_SRCS := tests/unit/test_common_cpus.c
+common_work_SRCS := tests/unit/test_common_work.c
+common_log_SRCS := tests/unit/test_common_log.c
 
 -include $(wildcard $(SERVICES:%=services/%/service.mk))
 
@@ -79,7 +86,7 @@ SL_BUILD_ID := $(VERSION) $(VARIANT) $(REVISION)
 $(OUT)/build-id: FORCE
 	@mkdir -p $(@D)
 	@[ "$$(cat $@ 2>/dev/null)" = '$(SL_BUILD_ID)' ] || echo '$(SL_BUILD_ID)' > $@
-$(OUT)/obj/services/common/svc.o $(OUT)/obj/services/hello/hello.o: $(OUT)/build-id
+$(OUT)/obj/services/common/svc.o $(OUT)/obj/services/common/builtin.o $(OUT)/obj/services/hello/hello.o: $(OUT)/build-id
 .PHONY: FORCE
 FORCE:
 
@@ -135,5 +142,24 @@ install: $(SL_BINS)
 	install -m 0755 $(SL_BINS) $(DESTDIR)$(PREFIX)/bin/
 
 CHECK_TARGETS += check-unit check-integration
+
+# The bare libmicrohttpd handler (benchmarks/peers/mhd-bare/bare.c) that
+# make bench-native compares native hello against: always a native build
+# against Debian's libmicrohttpd like native hello, without sanitizers,
+# into build/bench/bin/ beside the other benchmark tools.
+MHD_BARE := $(BUILD)/bench/bin/mhd-bare
+.PHONY: mhd-bare
+mhd-bare: $(MHD_BARE)
+ifneq ($(STATIC),1)
+$(MHD_BARE): benchmarks/peers/mhd-bare/bare.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(filter-out -MMD -MP,$(SL_CPPFLAGS)) $(SL_WARN) \
+	  $$(pkg-config --cflags libmicrohttpd 2>/dev/null) $(CPPFLAGS) $(CFLAGS) \
+	  -o $@ $< $(LDFLAGS) $$(pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) -lpthread
+else
+$(MHD_BARE):
+	$(MAKE) STATIC= mhd-bare
+endif
 
 -include $(SL_COMMON_OBJS:.o=.d) $(wildcard $(OUT)/obj/services/*/*.d $(OUT)/obj/tests/*/*.d)

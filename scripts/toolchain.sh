@@ -188,10 +188,12 @@ trap 'die "failure while building $step (exit status $?)"' ERR
 # --- libmicrohttpd ---------------------------------------------------------
 # Lean: plain HTTP only (TLS terminates in front of the service), no auth,
 # no HTTP Upgrade, no PostProcessor (the services never parse form bodies;
-# leaving it out also leaves out the code CVE-2023-27371 was in), no epoll
-# (thread-per-connection mode polls each socket itself); error messages
-# kept (MHD_USE_ERROR_LOG explains failures such as a thread that could not
-# be created). No unwind tables: C code, stripped binaries.
+# leaving it out also leaves out the code CVE-2023-27371 was in); epoll
+# kept, the services' event loop (MHD_USE_EPOLL), and with it no poll(2)
+# mode and no sendfile (the services never poll through MHD nor send files:
+# about 1.2 KiB gzipped less per binary); error messages kept
+# (MHD_USE_ERROR_LOG explains failures such as a thread that could not be
+# created). No unwind tables: C code, stripped binaries.
 step="libmicrohttpd $MHD_VERSION"
 say "$step: configure and build"
 cd "$mhd_src"
@@ -199,7 +201,8 @@ cd "$mhd_src"
   --prefix="$PREFIX" --libdir="$PREFIX/lib" \
   --disable-shared --enable-static --with-pic=no \
   --disable-https --without-gnutls --disable-dauth --disable-bauth \
-  --disable-httpupgrade --disable-postprocessor --disable-epoll \
+  --disable-httpupgrade --disable-postprocessor --enable-epoll \
+  --disable-poll --disable-sendfile \
   --disable-doc --disable-examples --disable-curl \
   --disable-nls --enable-messages --with-threads=posix >/dev/null
 make -s -j"$JOBS" -C src/microhttpd >/dev/null

@@ -8,7 +8,10 @@
 
 #define CFG_MAX_SERVICE_OPTS 32
 
-enum ckind { C_ADDR, C_UINT, C_SIZE, C_FORMAT, C_LEVEL };
+enum ckind { C_ADDR, C_UINT, C_SIZE, C_FORMAT, C_LEVEL, C_THREADS };
+
+/* Most event-loop threads --threads accepts. */
+#define CFG_THREADS_MAX 256
 
 /* The common options. min/max bound numbers; off is the field in
  * struct svc_config. */
@@ -43,8 +46,13 @@ static const struct copt {
      .help = "seconds of inactivity before a connection is closed",
      .kind = C_UINT, .min = 1, .max = 3600,
      .off = offsetof(struct svc_config, conn_timeout)},
+    {.flag = "threads", .env = "THREADS", .def = "auto", .metavar = "N",
+     .help = "event loop threads: auto (the CPUs this process may use: "
+             "affinity and cgroup quota) or 1..256",
+     .kind = C_THREADS, .min = 1, .max = CFG_THREADS_MAX,
+     .off = offsetof(struct svc_config, threads)},
     {.flag = "max-conns", .env = "MAX_CONNS", .def = "512", .metavar = "N",
-     .help = "maximum concurrent connections (one thread each)",
+     .help = "maximum open connections (shared by the event loop threads)",
      .kind = C_UINT, .min = 1, .max = 16384,
      .off = offsetof(struct svc_config, max_conns)},
     {.flag = "max-conns-per-ip", .env = "MAX_CONNS_PER_IP", .def = "128",
@@ -125,6 +133,20 @@ static int set_common(struct svc_config *cfg, const struct copt *o,
       memcpy(field, &z, sizeof z);
     }
     return 0;
+  case C_THREADS: {
+    unsigned u = 0; /* auto */
+    if (strcmp(v, "auto") != 0) {
+      if (parse_ulong(v, o->min, o->max, &n) < 0) {
+        snprintf(err, errlen,
+                 "invalid %s \"%s\": must be auto or an integer %lu..%lu", from,
+                 v, o->min, o->max);
+        return -1;
+      }
+      u = (unsigned)n;
+    }
+    memcpy(field, &u, sizeof u);
+    return 0;
+  }
   case C_FORMAT: {
     enum svc_log_format f;
     if (strcmp(v, "json") == 0)
@@ -273,6 +295,13 @@ enum cfg_action cfg_parse(struct svc_config *cfg, const struct svc_option *opts,
     snprintf(err, errlen,
              "invalid drain-delay %u: must not exceed shutdown-grace (%u)",
              cfg->drain_delay, cfg->shutdown_grace);
+    return CFG_ERROR;
+  }
+  if (cfg->threads > cfg->max_conns) {
+    snprintf(err, errlen,
+             "invalid threads %u: must not exceed max-conns (%u): each thread "
+             "serves a share of the connections",
+             cfg->threads, cfg->max_conns);
     return CFG_ERROR;
   }
   if (cfg->max_conns_per_ip > cfg->max_conns) {

@@ -2,6 +2,7 @@
 #include "metrics.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,7 +43,7 @@ struct metrics {
   pthread_mutex_t lock;
   const char *const *routes;
   size_t nroutes;
-  long inflight;
+  atomic_long inflight; /* no lock: changed twice per request */
   size_t nseries;
   struct series series[MAX_SERIES];
   struct hist *hists; /* nroutes + 1 */
@@ -72,9 +73,7 @@ void metrics_free(struct metrics *m) {
 }
 
 void metrics_inflight(struct metrics *m, int delta) {
-  pthread_mutex_lock(&m->lock);
-  m->inflight += delta;
-  pthread_mutex_unlock(&m->lock);
+  atomic_fetch_add(&m->inflight, delta);
 }
 
 static unsigned method_index(const char *method) {
@@ -195,7 +194,7 @@ int metrics_render(struct metrics *m, const struct metrics_info *info,
             "# HELP http_requests_in_flight Requests being served now.\n"
             "# TYPE http_requests_in_flight gauge\n"
             "http_requests_in_flight %ld\n",
-            m->inflight);
+            atomic_load(&m->inflight));
   pthread_mutex_unlock(&m->lock);
 
   sb_puts(out, "# HELP build_info Build of this binary.\n"

@@ -1,5 +1,6 @@
 /* metrics.h: request counters and the Prometheus text exposition.
- * Every function is thread-safe (one mutex). */
+ * Every function is thread-safe (one mutex; the in-flight gauge is an
+ * atomic). */
 #ifndef SL_METRICS_H
 #define SL_METRICS_H
 

@@ -34,8 +34,10 @@ const char *svc_header(const struct svc_request *req, const char *name) {
 
 /* Frees the body or releases the stream. */
 static void body_release(struct svc_response *resp) {
-  free(resp->body);
+  if (!resp->body_static)
+    free(resp->body);
   resp->body = NULL;
+  resp->body_static = false;
   if (resp->fill_free != NULL)
     resp->fill_free(resp->fill_cls);
   resp->fill = NULL;
@@ -68,6 +70,18 @@ int svc_resp_take(struct svc_response *resp, int status, const char *ctype,
   resp->content_type = ctype;
   resp->body = body;
   resp->body_len = len;
+  return 0;
+}
+
+int svc_resp_static(struct svc_response *resp, int status, const char *ctype,
+                    const char *body, size_t len) {
+  body_release(resp);
+  resp->status = status;
+  resp->content_type = ctype;
+  /* never written through: body_static keeps it from free() */
+  resp->body = (char *)(uintptr_t)body;
+  resp->body_len = len;
+  resp->body_static = true;
   return 0;
 }
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int sb_reserve(struct sb *b, size_t extra) {
+int sb_reserve(struct sb *b, size_t extra) {
   if (b->failed)
     return -1;
   if (extra >= (size_t)-1 - b->len) {
@@ -85,6 +85,13 @@ char *sb_steal(struct sb *b, size_t *len) {
   b->buf = NULL;
   b->len = b->cap = 0;
   return p;
+}
+
+void sb_reset(struct sb *b) {
+  b->len = 0;
+  b->failed = 0;
+  if (b->buf != NULL)
+    b->buf[0] = '\0';
 }
 
 void sb_free(struct sb *b) {

@@ -16,6 +16,9 @@ struct sb {
 };
 #define SB_INIT {0}
 
+/* Makes room for extra more bytes (one allocation for a buffer whose
+ * size is known roughly in advance). 0, or -1 on allocation failure. */
+int sb_reserve(struct sb *b, size_t extra);
 /* Appends n bytes. 0, or -1 on allocation failure. */
 int sb_append(struct sb *b, const void *data, size_t n);
 /* Appends a NUL-terminated string. */
@@ -27,6 +30,9 @@ int sb_printf(struct sb *b, const char *fmt, ...)
  * length. Returns NULL if the buffer failed (it is freed then). An empty
  * buffer yields a malloc'd "" . b is empty afterwards. */
 char *sb_steal(struct sb *b, size_t *len);
+/* Empties b but keeps its memory (and clears a failure), for a buffer
+ * reused line after line. */
+void sb_reset(struct sb *b);
 /* Frees the buffer; b is SB_INIT again. */
 void sb_free(struct sb *b);
 

@@ -16,12 +16,16 @@
  *    req->version, req->ctx (what the init hook stored). Fill resp with the
  *    helpers: svc_resp_text(), svc_resp_take(), svc_resp_error(),
  *    svc_resp_header(), svc_resp_stream() for a big body produced on
- *    demand. Return 0 when resp is filled (any status, including
- *    4xx), -1 on an internal failure: the layer then answers 500 and logs it.
- *    Handlers run concurrently, one thread per connection, and MAY BLOCK
- *    (sleep, wait on a mutex, write to SQLite): see "threading" below. A
- *    handler that waits for long should poll svc_draining() and give up
- *    early, by svc_drain_start() + the grace period at the latest.
+ *    demand, svc_resp_static() for a body in static storage (sent without
+ *    a copy). Return 0 when resp is filled (any status, including 4xx),
+ *    -1 on an internal failure: the layer then answers 500 and logs it.
+ *    Handlers run on the event loop (see THREADING below) and MUST NOT
+ *    BLOCK: no sleep, no waiting on a lock held for long, no file or
+ *    database I/O. Work that would block is deferred: svc_defer() (the
+ *    connection is suspended, no thread waits for it), then the work runs
+ *    on a timer (svc_after) or a worker thread (work.h), and
+ *    svc_complete() hands the answer over from there. Deferred waits end
+ *    early enough for the drain (svc_after does it by itself).
  *    HEAD is answered with the GET handler; the layer drops the body.
  *
  * 2. A route table, designated initializers, static const:
@@ -89,16 +93,23 @@
  *    .query/.headers arrays when the request did not come from the server. Link the test
  *    with the common library (mk/services.mk does it: UNIT_TESTS += ...).
  *    svc_dispatch() runs the full routing (404/405/HEAD) on a fake request.
+ *    A handler that defers (svc_defer) answers in-process: call
+ *    svc_await(&resp) after it (svc_dispatch does) to get the answer.
  *
  * THREADING
  * =========
- * MHD runs with MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION
- * | MHD_USE_AUTO (poll): one listening thread accepts, and every connection
- * gets its own thread that reads, calls the handler and writes. A handler may
- * therefore block without stalling other clients (whoami ?wait=, SQLite
- * behind a mutex); the cost is one thread per open connection, bounded by
- * --max-conns. Shared state in a service needs its own locking. The layer's
- * own state (metrics, readiness, log) is thread-safe.
+ * libmicrohttpd runs event-driven: MHD_USE_EPOLL with one internal polling
+ * thread, or a pool of --threads such threads (default: the CPUs the
+ * process may use, see cpus.h), each with its own epoll set and its share
+ * of the connections. No thread per connection: --max-conns bounds open
+ * connections (each costs its --conn-memory pool), not threads. A handler
+ * runs on the thread that polls its connection, so while it runs no other
+ * connection of that thread is served: handlers compute, they never
+ * block. Blocking work is deferred (svc_defer / svc_complete, svc_after,
+ * work.h) and the connection is suspended meanwhile
+ * (MHD_suspend_connection). Handlers of different connections run
+ * concurrently when --threads > 1: shared state in a service needs its own
+ * locking. The layer's own state (metrics, readiness, log) is thread-safe.
  */
 #ifndef SL_SVC_H
 #define SL_SVC_H
@@ -143,9 +154,27 @@ struct svc_request {
   const struct svc_kv *query;   /* fakes for tests (NULL-terminated) */
   const struct svc_kv *headers; /* fakes for tests (NULL-terminated) */
   svc_lookup_fn lookup;         /* set by the server; NULL in tests */
-  void *conn;                   /* opaque server connection; NULL in
-                                   tests (svc_req_foreach_* then walk
-                                   .headers / .query) */
+  void *conn;                   /* the server's state of the connection
+                                   (opaque); NULL in tests
+                                   (svc_req_foreach_* then walk .headers /
+                                   .query, svc_defer answers in-process) */
+};
+
+/* HTTP status codes the layer and the services answer with: the enum's
+ * values are the codes themselves, so a status is a status everywhere (a
+ * handler may still set any code 100..599 in svc_response.status). */
+enum svc_status {
+  SVC_OK = 200,
+  SVC_CREATED = 201,
+  SVC_NO_CONTENT = 204,
+  SVC_BAD_REQUEST = 400,
+  SVC_NOT_FOUND = 404,
+  SVC_METHOD_NOT_ALLOWED = 405,
+  SVC_PAYLOAD_TOO_LARGE = 413,
+  SVC_UNSUPPORTED_MEDIA_TYPE = 415,
+  SVC_INTERNAL_ERROR = 500,
+  SVC_NOT_IMPLEMENTED = 501,
+  SVC_UNAVAILABLE = 503,
 };
 
 #define SVC_MAX_HEADERS 8
@@ -155,14 +184,18 @@ struct svc_request {
  * (1..max), or -1 on failure (the server then closes the connection). */
 typedef ssize_t (*svc_fill_fn)(void *cls, uint64_t pos, char *buf, size_t max);
 
+struct svc_ticket;
+
 /* What a handler fills. body is owned by the response (malloc'd) and freed
- * by svc_response_free (the server hands it to MHD without copying). A
+ * by svc_response_free (the server hands it to MHD without copying),
+ * unless body_static is set (svc_resp_static: borrowed, never freed). A
  * streamed response has body NULL and fill set instead. */
 struct svc_response {
-  int status;
+  int status;               /* an enum svc_status, or any code 100..599 */
   const char *content_type; /* static string, e.g. "text/plain; charset=utf-8" */
   char *body;
   size_t body_len;          /* bytes of body, or that fill produces */
+  bool body_static;         /* body is static storage: not freed */
   svc_fill_fn fill;         /* streamed body, see svc_resp_stream */
   void *fill_cls;
   void (*fill_free)(void *cls);
@@ -171,6 +204,8 @@ struct svc_response {
     char *name;
     char *value;
   } headers[SVC_MAX_HEADERS];
+  struct svc_ticket *pending; /* fake requests only: a deferred answer not
+                                 yet awaited (svc_await) */
 };
 #define SVC_RESPONSE_INIT {0}
 
@@ -210,7 +245,8 @@ struct svc_config {
   unsigned shutdown_grace;  /* seconds */
   unsigned drain_delay;     /* seconds of /readyz 503 before quiescing */
   unsigned conn_timeout;    /* seconds of inactivity before MHD closes */
-  unsigned max_conns;       /* total */
+  unsigned threads;         /* event-loop threads; 0 = auto (cpus.h) */
+  unsigned max_conns;       /* total open connections */
   unsigned max_conns_per_ip;
   size_t max_body;          /* bytes; bigger bodies get 413 */
   size_t conn_memory;       /* per-connection memory limit (bytes) */
@@ -271,6 +307,11 @@ int svc_resp_text(struct svc_response *resp, int status, const char *ctype,
 int svc_resp_printf(struct svc_response *resp, int status, const char *ctype,
                     const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A body in static storage (a string literal, a static array): borrowed,
+ * never copied nor freed; the server sends it as it is and may keep one
+ * prepared response per such body (no allocation per request). */
+int svc_resp_static(struct svc_response *resp, int status, const char *ctype,
+                    const char *body, size_t len);
 /* Takes ownership of a malloc'd body (freed even on failure). */
 int svc_resp_take(struct svc_response *resp, int status, const char *ctype,
                   char *body, size_t len);
@@ -278,8 +319,8 @@ int svc_resp_take(struct svc_response *resp, int status, const char *ctype,
  * pos, buf, max) instead of held in memory (MHD's
  * MHD_create_response_from_callback), for bodies too big to allocate.
  * Contract:
- *  - fill runs later, after the handler returned, in the connection's
- *    thread, as the socket accepts data, with pos rising from 0 until total
+ *  - fill runs later, after the handler returned, on the event loop
+ *    thread of the connection (it must not block either), as the socket accepts data, with pos rising from 0 until total
  *    bytes were produced and max never above total - pos; never for HEAD,
  *    for total 0, nor for a bodiless status. cls must therefore outlive the handler: allocate it (or use
  *    static data), never point it at the handler's stack.
@@ -308,11 +349,57 @@ const char *svc_resp_content_type(const struct svc_response *resp);
  * SVC_RESPONSE_INIT again. */
 void svc_response_free(struct svc_response *resp);
 
+/* ---- answering later ----------------------------------------------------
+ * A handler whose answer needs blocking work defers it:
+ *     struct svc_ticket *t = svc_defer(req, resp);
+ *     if (t == NULL) return -1;
+ *     ...hand t to a timer (svc_after) or a worker thread (work.h)...
+ *     return 0;                        (resp untouched)
+ * and later, on that thread, exactly once:
+ *     struct svc_response answer = SVC_RESPONSE_INIT;
+ *     svc_resp_...(&answer, ...);
+ *     svc_complete(t, &answer);
+ * Between the two the connection is suspended (MHD_suspend_connection):
+ * no thread waits for it, it does not time out, and it counts as in flight
+ * (the drain waits for it). The request (req and every string it points
+ * to, headers included) must not be used after the handler returned: copy
+ * what the deferred work needs. */
+
+/* Suspends the request's connection and returns its ticket, or NULL when
+ * req was deferred already or, for a fake request, when memory ran out.
+ * On a fake request (conn NULL) nothing is suspended: the answer is kept
+ * for svc_await. */
+struct svc_ticket *svc_defer(const struct svc_request *req,
+                             struct svc_response *resp);
+
+/* Hands the answer of a deferred request over and resumes the connection;
+ * the layer then sends it from the event loop (metrics, access log,
+ * keep-alive as for any answer). Any thread, exactly once per ticket; the
+ * ticket is invalid afterwards. *answer is moved: SVC_RESPONSE_INIT
+ * afterwards. A status outside 100..599 is answered 500. */
+void svc_complete(struct svc_ticket *t, struct svc_response *answer);
+
+/* For unit tests: after a handler returned on a fake request, waits until
+ * its deferred answer was completed (any thread) and moves it into resp.
+ * Returns at once when the handler answered directly. */
+void svc_await(struct svc_response *resp);
+
+/* Calls fn(cls, cut) once, on the layer's timer thread, when ms
+ * milliseconds have passed; or earlier while draining: no timer waits past
+ * the drain start + --shutdown-grace - min(grace / 2, 1 s), so that what
+ * it completes is answered within the grace (cut is then true). fn must
+ * not block (svc_complete does not). 0, or -1 when the timer thread cannot
+ * be started or memory ran out (fn is then never called). */
+int svc_after(uint64_t ms, void (*fn)(void *cls, bool cut), void *cls);
+
 /* Routes req through table (n entries) as the server does: sets req->param,
  * answers 404 / 405 (+Allow) / HEAD-as-GET itself, else calls the handler
  * (-1 from the handler becomes a 500). Returns the index of the matched
  * route, or -1 when no path matched (404). Writes req->param, so req must
- * be writable; the param storage (param_buf, param_len) is the caller's. */
+ * be writable; the param storage (param_buf, param_len) is the caller's.
+ * For unit tests and fuzzing (the server matches once per request and
+ * answers through the same code): a deferred answer is awaited
+ * (svc_await) before it returns. */
 int svc_dispatch(const struct svc_route *table, size_t n,
                  struct svc_request *req, struct svc_response *resp,
                  char *param_buf, size_t param_len);

@@ -2,9 +2,10 @@
  *
  * Routes: POST /notes, GET /notes, GET|PUT|DELETE /notes/{id}; see
  * docs/notes.md for statuses and bodies. Handlers share one context (the
- * database and the JSON validator), both safe for concurrent use: the
- * shared layer runs one thread per connection, and each of db_ and note_
- * serializes its SQLite connection behind its own mutex. */
+ * database, the JSON validator and two worker threads). They run on the
+ * layer's event loop and only check the request there; every SQLite
+ * statement runs deferred on a worker (writes on the writer, reads on the
+ * reader, see db.h) and the answer follows through svc_complete. */
 #ifndef SL_NOTES_API_H
 #define SL_NOTES_API_H
 
@@ -20,8 +21,9 @@ extern const struct svc_service notes_service;
 extern const struct svc_route notes_routes[];
 extern const size_t notes_nroutes;
 
-/* The lifecycle hooks, exposed for tests: api_init opens path (not the
- * option) and stores the context in *ctx; api_fini frees it. */
+/* The lifecycle hooks, exposed for tests: api_open opens path (not the
+ * option), starts the workers and stores the context in *ctx; api_fini
+ * runs what the workers still hold, stops them and frees it. */
 int api_open(const char *path, void **ctx, char *err, size_t errlen);
 void api_fini(void *ctx);
 

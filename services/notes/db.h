@@ -1,12 +1,17 @@
 /* db.h: the notes data layer over SQLite.
  *
- * One SQLite connection per struct db, guarded by one mutex: every public
- * function below takes it for its whole duration. The shared layer runs one
- * thread per HTTP connection (MHD_USE_THREAD_PER_CONNECTION), so handlers
- * call in here concurrently; SQLite allows one writer at a time anyway, and
- * the statements are short, so a single serialized connection costs little
- * and keeps prepared statements, transactions and error messages
- * consistent (no interleaving between BEGIN and COMMIT of two threads).
+ * Two SQLite connections per struct db, each behind its own mutex:
+ *  - the write connection runs every write (db_create, db_replace,
+ *    db_delete), one at a time: SQLite has one writer anyway, and one
+ *    connection keeps prepared statements, transactions and error
+ *    messages consistent (no interleaving between BEGIN and COMMIT);
+ *  - the read connection (PRAGMA query_only) runs db_get and db_list. In
+ *    WAL mode it reads the last committed state while the writer holds its
+ *    write lock or waits for the fsync of a COMMIT, so reads never queue
+ *    behind a write. A ":memory:" database has only the write connection
+ *    (a second one would open another, empty, database).
+ * notes' API (api.c) calls the writes from one worker thread and the reads
+ * from another, off the event loop; any thread may call any function.
  *
  * Durability: the database runs with journal_mode=WAL and synchronous=FULL.
  * A write function returns success only after its COMMIT returned

@@ -3,13 +3,16 @@
 
 notes_LIBS := $(SL_SQLITE_LIBS)
 
-UNIT_TESTS += notes_db notes_note notes_api
-notes_db_SRCS := tests/unit/test_notes_db.c services/notes/db.c
+UNIT_TESTS += notes_db notes_note notes_api notes_sync
+notes_db_SRCS := tests/unit/test_notes_db.c services/notes/db.c services/notes/db_open.c
 # Seam: the test makes chosen statements fail (COMMIT, DELETE).
 notes_db_LDFLAGS := -Wl,--wrap=sqlite3_step
 notes_note_SRCS := tests/unit/test_notes_note.c services/notes/note.c
 notes_api_SRCS := tests/unit/test_notes_api.c services/notes/api.c \
-  services/notes/db.c services/notes/note.c
+  services/notes/db.c services/notes/db_open.c services/notes/note.c
+# Reads vs a write held in its fsync: a gating VFS shim inside the test.
+notes_sync_SRCS := tests/unit/test_notes_sync.c services/notes/api.c \
+  services/notes/db.c services/notes/db_open.c services/notes/note.c
 
 # bench-notes: HTTP (wrk) against the direct C rate of the same statements.
 # Not a test and not in `make check`; BENCH_NOTES_SECONDS sets the length of
@@ -17,7 +20,8 @@ notes_api_SRCS := tests/unit/test_notes_api.c services/notes/api.c \
 NOTES_BENCH_DIRECT := $(OUT)/bench/notes_direct
 BENCH_NOTES_SECONDS ?= 10
 
-$(NOTES_BENCH_DIRECT): $(OUT)/obj/benchmarks/notes/direct.o $(OUT)/obj/services/notes/db.o
+$(NOTES_BENCH_DIRECT): $(OUT)/obj/benchmarks/notes/direct.o $(OUT)/obj/services/notes/db.o \
+  $(OUT)/obj/services/notes/db_open.o
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(SL_LINK) -o $@ $^ $(SL_SQLITE_LIBS) -lpthread

@@ -96,24 +96,51 @@ static void text_str(struct sb *b, const char *s)
     whoami_text_escape(b, s, strlen(s));
 }
 
+int whoami_render_host_text(struct sb *b, const char *hostname,
+                            const struct whoami_addr *addrs, size_t naddrs)
+{
+  size_t i;
+
+  sb_puts(b, "Hostname: ");
+  text_str(b, hostname);
+  sb_puts(b, "\n");
+  for (i = 0; i < naddrs; i++) {
+    sb_puts(b, "IP: ");
+    text_str(b, addrs[i].ifname);
+    sb_puts(b, " ");
+    text_str(b, addrs[i].address);
+    sb_puts(b, "\n");
+  }
+  return b->failed ? -1 : 0;
+}
+
+/* Appends v in decimal (no printf: this runs for every request). */
+static void put_u(struct sb *b, unsigned v)
+{
+  char d[12];
+  size_t i = sizeof d;
+
+  do {
+    d[--i] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  sb_append(b, d + i, sizeof d - i);
+}
+
 int whoami_render_text(struct sb *b, const struct whoami_info *info)
 {
   size_t i;
   int v6 = info->remote_addr != NULL && strchr(info->remote_addr, ':') != NULL;
 
-  sb_puts(b, "Hostname: ");
-  text_str(b, info->hostname);
-  sb_puts(b, "\n");
-  for (i = 0; i < info->naddrs; i++) {
-    sb_puts(b, "IP: ");
-    text_str(b, info->addrs[i].ifname);
-    sb_puts(b, " ");
-    text_str(b, info->addrs[i].address);
-    sb_puts(b, "\n");
-  }
+  if (info->host_text != NULL)
+    sb_append(b, info->host_text, info->host_text_len);
+  else
+    whoami_render_host_text(b, info->hostname, info->addrs, info->naddrs);
   sb_puts(b, v6 ? "RemoteAddr: [" : "RemoteAddr: ");
   text_str(b, info->remote_addr);
-  sb_printf(b, "%s:%u\n", v6 ? "]" : "", info->remote_port);
+  sb_puts(b, v6 ? "]:" : ":");
+  put_u(b, info->remote_port);
+  sb_puts(b, "\n");
   sb_puts(b, "Method: ");
   text_str(b, info->method);
   sb_puts(b, "\nURL: ");
@@ -131,32 +158,46 @@ int whoami_render_text(struct sb *b, const struct whoami_info *info)
   return b->failed ? -1 : 0;
 }
 
+int whoami_render_host_json(struct sb *b, const char *hostname,
+                            const struct whoami_addr *addrs, size_t naddrs)
+{
+  size_t i;
+
+  jw_key(b, "hostname");
+  jw_str(b, hostname);
+  sb_puts(b, ",");
+  jw_key(b, "addresses");
+  sb_puts(b, "[");
+  for (i = 0; i < naddrs; i++) {
+    sb_puts(b, i > 0 ? ",{" : "{");
+    jw_key(b, "interface");
+    jw_str(b, addrs[i].ifname);
+    sb_puts(b, ",");
+    jw_key(b, "family");
+    jw_str(b, addrs[i].family);
+    sb_puts(b, ",");
+    jw_key(b, "address");
+    jw_str(b, addrs[i].address);
+    sb_puts(b, "}");
+  }
+  sb_puts(b, "],");
+  return b->failed ? -1 : 0;
+}
+
 int whoami_render_json(struct sb *b, const struct whoami_info *info)
 {
   size_t i;
 
   sb_puts(b, "{");
-  jw_key(b, "hostname");
-  jw_str(b, info->hostname);
-  sb_puts(b, ",");
-  jw_key(b, "addresses");
-  sb_puts(b, "[");
-  for (i = 0; i < info->naddrs; i++) {
-    sb_puts(b, i > 0 ? ",{" : "{");
-    jw_key(b, "interface");
-    jw_str(b, info->addrs[i].ifname);
-    sb_puts(b, ",");
-    jw_key(b, "family");
-    jw_str(b, info->addrs[i].family);
-    sb_puts(b, ",");
-    jw_key(b, "address");
-    jw_str(b, info->addrs[i].address);
-    sb_puts(b, "}");
-  }
-  sb_puts(b, "],");
+  if (info->host_json != NULL)
+    sb_append(b, info->host_json, info->host_json_len);
+  else
+    whoami_render_host_json(b, info->hostname, info->addrs, info->naddrs);
   jw_key(b, "remote_addr");
   jw_str(b, info->remote_addr);
-  sb_printf(b, ",\"remote_port\":%u,", info->remote_port);
+  sb_puts(b, ",\"remote_port\":");
+  put_u(b, info->remote_port);
+  sb_puts(b, ",");
   jw_key(b, "method");
   jw_str(b, info->method);
   sb_puts(b, ",");

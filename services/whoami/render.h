@@ -48,7 +48,24 @@ struct whoami_info {
   const char *version;     /* "HTTP/1.1" */
   const struct whoami_header *headers; /* in received order */
   size_t nheaders;
+  /* Optional: the host part already rendered by whoami_render_host_text /
+   * _json (the snapshot of host.h keeps it); when set, hostname and addrs
+   * are not looked at by that renderer. */
+  const char *host_text;
+  size_t host_text_len;
+  const char *host_json;
+  size_t host_json_len;
 };
+
+/* The host part of the answers: the text lines "Hostname: ..." and
+ * "IP: <interface> <address>", and the JSON members "hostname" and
+ * "addresses" with a trailing comma (see below). Rendered once per host
+ * snapshot rather than for every request. 0, or -1 on allocation
+ * failure. */
+int whoami_render_host_text(struct sb *b, const char *hostname,
+                            const struct whoami_addr *addrs, size_t naddrs);
+int whoami_render_host_json(struct sb *b, const char *hostname,
+                            const struct whoami_addr *addrs, size_t naddrs);
 
 /* Appends the request target rebuilt from the decoded path and the decoded
  * query arguments (libmicrohttpd hands over only those): path, then

@@ -1,12 +1,14 @@
 /* whoami.c: handlers, options and the service descriptor (see whoami.h).
  *
- * The shared layer runs one thread per connection, so the ?wait= handler
- * simply sleeps. Headers and query arguments are read in received order
- * through svc_req_foreach_header/_query, which also walk the fake arrays
- * of unit-test requests; /data is streamed (svc_resp_stream). */
+ * Handlers run on the layer's event loop and never block: ?wait= renders
+ * the answer at once, defers it (svc_defer) and hands it to the layer's
+ * timer (svc_after), which completes it when the wait is over, or earlier
+ * when the service drains. Headers and query arguments are read in
+ * received order through svc_req_foreach_header/_query, which also walk
+ * the fake arrays of unit-test requests; /data is streamed
+ * (svc_resp_stream). */
 #include "whoami.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +23,6 @@
 #define CT_TEXT "text/plain; charset=utf-8"
 #define CT_JSON "application/json"
 #define CT_DATA "application/octet-stream"
-
-/* A waiting request checks for shutdown this often. */
-#define WAIT_SLICE_MS 50
 
 /* ---- request facts ---------------------------------------------------- */
 
@@ -85,68 +84,81 @@ static uint64_t now_ns(void)
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Sleeps ms milliseconds. Once the service drains (before or during the
- * wait), the wait ends early enough to answer within the shutdown grace,
- * counted from when draining began (svc_drain_start), less a margin of up
- * to 1 s (half the grace when it is shorter): a drain never fails because
- * of a demo wait, even one that arrived on a kept-alive connection late in
- * the grace period (it answers at once). Returns the milliseconds waited
- * (never less than ms unless cut) and sets *cut when the wait was
- * shortened. */
-static uint64_t wait_for(uint64_t ms, uint64_t grace_ms, int *cut)
+/* A deferred answer waiting for its ?wait= to pass. */
+struct waiting {
+  struct svc_ticket *ticket;
+  struct svc_response resp; /* rendered when the request came */
+  uint64_t start_ns;
+};
+
+/* The timer's callback (svc_after): adds how long the request waited and
+ * whether the drain cut it short, then hands the answer over. */
+static void wait_over(void *cls, bool cut)
 {
-  uint64_t start = now_ns();
-  uint64_t deadline = start + ms * 1000000u;
-  int drain_seen = 0;
-  struct timespec drain;
-  uint64_t now;
+  struct waiting *w = cls;
+  char waited[32];
 
-  *cut = 0;
-  for (now = start; now < deadline; now = now_ns()) {
-    uint64_t slice = deadline - now;
-    struct timespec ts;
-
-    if (!drain_seen && svc_drain_start(&drain) == 0) {
-      uint64_t margin = grace_ms / 2 < 1000 ? grace_ms / 2 : 1000;
-      uint64_t cut_at = (uint64_t)drain.tv_sec * 1000000000u +
-                        (uint64_t)drain.tv_nsec +
-                        (grace_ms - margin) * 1000000u;
-      drain_seen = 1;
-      if (cut_at < deadline) {
-        deadline = cut_at > now ? cut_at : now;
-        *cut = 1;
-        continue;
-      }
-    }
-    if (slice > (uint64_t)WAIT_SLICE_MS * 1000000u)
-      slice = (uint64_t)WAIT_SLICE_MS * 1000000u;
-    ts.tv_sec = (time_t)(slice / 1000000000u);
-    ts.tv_nsec = (long)(slice % 1000000000u);
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-      ;
+  snprintf(waited, sizeof waited, "%" PRIu64,
+           (now_ns() - w->start_ns) / 1000000u);
+  if (svc_resp_header(&w->resp, "X-Whoami-Waited-Ms", waited) < 0 ||
+      (cut && svc_resp_header(&w->resp, "X-Whoami-Wait-Cut", "draining") < 0)) {
+    svc_response_free(&w->resp);
+    svc_resp_error(&w->resp, 500, "internal error");
   }
-  return (now - start) / 1000000u;
+  svc_complete(w->ticket, &w->resp);
+  free(w);
+}
+
+/* Answers resp after ms milliseconds (see wait_over): 0, or -1 with resp
+ * untouched when nothing was deferred. */
+static int answer_after(const struct svc_request *req,
+                        struct svc_response *resp, uint64_t ms)
+{
+  struct waiting *w = calloc(1, sizeof *w);
+
+  if (w == NULL)
+    return -1;
+  w->start_ns = now_ns();
+  w->ticket = svc_defer(req, resp);
+  if (w->ticket == NULL) {
+    free(w);
+    return -1;
+  }
+  /* the rendered answer moves into w; resp keeps only its mark of a
+   * deferred answer (svc_defer set it) */
+  w->resp = *resp;
+  w->resp.pending = NULL;
+  struct svc_ticket *mark = resp->pending;
+  memset(resp, 0, sizeof *resp);
+  resp->pending = mark;
+  if (svc_after(ms, wait_over, w) < 0) {
+    /* no timer: answer at once rather than never */
+    svc_log(SVC_LOG_ERROR, "cannot start a timer for ?wait=: answering 503");
+    svc_response_free(&w->resp);
+    svc_resp_error(&w->resp, 503, "cannot wait now");
+    svc_complete(w->ticket, &w->resp);
+    free(w);
+  }
+  return 0;
 }
 
 /* ---- handlers ------------------------------------------------------------ */
 
-/* The echo, as JSON when json is set, else text. Honours ?wait=. */
+/* The echo, as JSON when json is set, else text. With ?wait= the answer is
+ * rendered now and sent when the wait is over (answer_after). */
 static int echo(const struct svc_request *req, struct svc_response *resp,
                 int json)
 {
   const struct whoami_ctx *ctx = req->ctx;
   const char *wait = svc_query(req, "wait");
-  struct whoami_host host = WHOAMI_HOST_INIT;
+  const struct whoami_host *host = NULL;
   struct kv_list headers = {0};
   struct kv_list args = {0};
   struct sb url = SB_INIT;
   struct sb body = SB_INIT;
   struct whoami_info info;
   char err[256];
-  char waited_hdr[32];
   uint64_t wait_ms = 0;
-  int cut = 0;
-  int waited = 0;
   char *out;
   size_t len;
   int rc = -1;
@@ -164,11 +176,9 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
       rc = svc_resp_error(resp, 400, err);
       goto cleanup;
     }
-    snprintf(waited_hdr, sizeof waited_hdr, "%" PRIu64,
-             wait_for(wait_ms, ctx->grace_ms, &cut));
-    waited = 1;
   }
-  if (whoami_host_get(&host, err, sizeof err) < 0) {
+  host = whoami_host_acquire(err, sizeof err);
+  if (host == NULL) {
     svc_log(SVC_LOG_ERROR, "cannot answer %s: %s", req->path, err);
     goto cleanup;
   }
@@ -176,9 +186,9 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
       whoami_url_build(&url, req->path, args.items, args.n) < 0)
     goto cleanup;
   info = (struct whoami_info){
-      .hostname = host.hostname,
-      .addrs = host.addrs,
-      .naddrs = host.naddrs,
+      .hostname = host->hostname,
+      .addrs = host->addrs,
+      .naddrs = host->naddrs,
       .remote_addr = req->remote_addr,
       .remote_port = req->remote_port,
       .method = req->method,
@@ -186,7 +196,13 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
       .version = req->version,
       .headers = headers.items,
       .nheaders = headers.n,
+      .host_text = host->text,
+      .host_text_len = host->text_len,
+      .host_json = host->json,
+      .host_json_len = host->json_len,
   };
+  /* one allocation for the whole answer in the common case */
+  sb_reserve(&body, host->text_len + host->json_len + 512);
   if ((json ? whoami_render_json(&body, &info)
             : whoami_render_text(&body, &info)) < 0)
     goto cleanup;
@@ -197,13 +213,11 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
       svc_resp_header(resp, "Cache-Control", "no-store") < 0 ||
       svc_resp_header(resp, "Vary", "Accept") < 0)
     goto cleanup;
-  if (waited && (svc_resp_header(resp, "X-Whoami-Waited-Ms", waited_hdr) < 0 ||
-                 (cut && svc_resp_header(resp, "X-Whoami-Wait-Cut",
-                                         "draining") < 0)))
+  if (wait != NULL && answer_after(req, resp, wait_ms) < 0)
     goto cleanup;
   rc = 0;
 cleanup:
-  whoami_host_free(&host);
+  whoami_host_release(host);
   free(headers.items);
   free(args.items);
   sb_free(&url);
@@ -281,13 +295,19 @@ static const struct svc_route routes[] = {
 static int whoami_init(const struct svc_config *cfg, void **ctx, char *err,
                        size_t errlen)
 {
+  (void)cfg;
   (void)err;
   (void)errlen;
   g_ctx.max_data = opt_max_data;
   g_ctx.max_wait_ms = opt_max_wait;
-  g_ctx.grace_ms = (uint64_t)cfg->shutdown_grace * 1000;
   *ctx = &g_ctx;
   return 0;
+}
+
+static void whoami_fini(void *ctx)
+{
+  (void)ctx;
+  whoami_host_cache_free();
 }
 
 const struct svc_service whoami_service = {
@@ -298,4 +318,5 @@ const struct svc_service whoami_service = {
     .options = options,
     .noptions = SVC_COUNT(options),
     .init = whoami_init,
+    .fini = whoami_fini,
 };

@@ -1,7 +1,9 @@
 /* whoami.h: the whoami service (request echo) on the shared layer.
  *
  * Routes: GET / (text, or JSON when Accept prefers it), GET /api (JSON),
- * GET /data?size=N (N zero bytes). ?wait=D on / and /api delays the answer.
+ * GET /data?size=N (N zero bytes). ?wait=D on / and /api delays the answer
+ * (deferred: svc_defer + svc_after, no thread waits; cut short when the
+ * service drains, so that it is answered within the grace).
  * main.c only calls svc_main(&whoami_service, ...); the handlers live here
  * so that unit tests link them without main(). */
 #ifndef WHOAMI_H
@@ -15,8 +17,6 @@
 struct whoami_ctx {
   uint64_t max_data;    /* bytes: largest /data?size= */
   uint64_t max_wait_ms; /* longest ?wait= */
-  uint64_t grace_ms;    /* the layer's shutdown grace: a wait in progress
-                           when draining starts ends within it */
 };
 
 extern const struct svc_service whoami_service;

@@ -8,7 +8,7 @@
 # - more connections from one address than --max-conns-per-ip are refused
 #   while /healthz from another loopback address keeps answering; at
 #   --max-conns in total new connections are refused, and the server serves
-#   again once the flood ends (bug caught: missing limits, thread exhaustion,
+#   again once the flood ends (bug caught: missing limits, exhaustion,
 #   a server that does not recover).
 source "$(dirname "$0")/common.sh"
 

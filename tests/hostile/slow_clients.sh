@@ -2,8 +2,9 @@
 # slow_clients.sh: slowloris-style clients (half a request line, or a
 # request line and half the headers, then silence) are disconnected within
 # --conn-timeout, and normal clients are served meanwhile.
-# Bugs caught: no timeout on idle connections (one thread per connection
-# held forever), a slow client blocking the listener or other clients.
+# Bugs caught: no timeout on idle connections (a connection and its memory
+# held forever), a slow client blocking the event loop, the listener or
+# other clients.
 source "$(dirname "$0")/common.sh"
 
 TIMEOUT=2

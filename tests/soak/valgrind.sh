@@ -37,7 +37,9 @@ load() { # load SVC: the service's requests, in parallel (4 at a time)
   for i in $(seq "$N"); do
     case $svc in
       hello) curl -s -o /dev/null --max-time 10 --data-binary "echo $i" "http://127.0.0.1:$PORT/echo" ;;
-      whoami) curl -s -o /dev/null --max-time 10 -H "X-Evil: $(printf 'a\001\377')" -H 'Accept: application/json' "http://127.0.0.1:$PORT/" ;;
+      whoami) curl -s -o /dev/null --max-time 10 -H "X-Evil: $(printf 'a\001\377')" -H 'Accept: application/json' "http://127.0.0.1:$PORT/"
+        # gone while its answer waits (deferred): nothing may leak
+        [[ $((i % 5)) -eq 0 ]] && curl -s -o /dev/null --max-time 0.2 "http://127.0.0.1:$PORT/?wait=600ms" ;;
       notes)
         curl -s -o /dev/null --max-time 10 -H 'Content-Type: application/json' --data-binary "{\"title\":\"t$i\",\"body\":\"b\"}" "http://127.0.0.1:$PORT/notes"
         curl -s -o /dev/null --max-time 10 -X PUT -H 'Content-Type: application/json' --data-binary '{"title":"u","body":"v"}' "http://127.0.0.1:$PORT/notes/$i"

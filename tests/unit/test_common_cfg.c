@@ -74,8 +74,44 @@ static void defaults(void **state) {
   assert_int_equal(r.cfg.max_conns_per_ip, 128);
   assert_int_equal(r.cfg.max_body, 1048576);
   assert_int_equal(r.cfg.conn_memory, 32768);
+  assert_int_equal(r.cfg.threads, 0); /* auto */
   assert_string_equal(opt_db, "/data/x.db");
   assert_int_equal(opt_wait, 30);
+}
+
+/* Bug caught: --threads/THREADS not read, "auto" not accepted (or taken
+ * for a number), out-of-range or non-numeric counts accepted, more threads
+ * than connections (a pool thread with no connection of its own), vague
+ * messages. */
+static void threads(void **state) {
+  (void)state;
+  struct run r = parse(NULL, "--threads", "3", NULL);
+  assert_int_equal(r.action, CFG_RUN);
+  assert_int_equal(r.cfg.threads, 3);
+  const struct svc_kv env[] = {{"THREADS", "2"}, {NULL, NULL}};
+  r = parse(env, NULL);
+  assert_int_equal(r.cfg.threads, 2);
+  r = parse(env, "--threads=auto", NULL);
+  assert_int_equal(r.action, CFG_RUN);
+  assert_int_equal(r.cfg.threads, 0);
+  const struct svc_kv auto_env[] = {{"THREADS", "auto"}, {NULL, NULL}};
+  r = parse(auto_env, NULL);
+  assert_int_equal(r.cfg.threads, 0);
+  r = parse(NULL, "--threads", "256", NULL);
+  assert_int_equal(r.cfg.threads, 256);
+  ERR("invalid --threads \"0\": must be auto or an integer 1..256", NULL,
+      "--threads", "0");
+  ERR("invalid --threads \"257\": must be auto or an integer 1..256", NULL,
+      "--threads", "257");
+  ERR("invalid --threads \"AUTO\": must be auto or an integer 1..256", NULL,
+      "--threads", "AUTO");
+  ERR("invalid --threads \"-1\": must be auto or an integer 1..256", NULL,
+      "--threads", "-1");
+  const struct svc_kv bad_env[] = {{"THREADS", "two"}, {NULL, NULL}};
+  ERR("invalid THREADS \"two\": must be auto or an integer 1..256", bad_env);
+  ERR("invalid threads 8: must not exceed max-conns (4): each thread serves "
+      "a share of the connections",
+      NULL, "--threads", "8", "--max-conns", "4", "--max-conns-per-ip", "1");
 }
 
 /* Bug caught: one of the two flag syntaxes or a field not stored. */
@@ -272,6 +308,7 @@ static void clashing_service_option(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(defaults),
+      cmocka_unit_test(threads),
       cmocka_unit_test(flags_both_syntaxes),
       cmocka_unit_test(env_and_precedence),
       cmocka_unit_test(env_overridden_or_empty),

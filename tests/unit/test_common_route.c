@@ -1,14 +1,45 @@
 /* test_common_route.c: route matching and svc_dispatch (404, 405 + Allow,
- * HEAD as GET, parameter routes, handler failures). */
+ * HEAD as GET, parameter routes, handler failures), and the proof that a
+ * route lookup allocates nothing: malloc, calloc, realloc and strdup are
+ * wrapped (-Wl,--wrap, mk/services.mk) and counted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "route.h"
 #include "svc.h"
+
+/* The allocation seam: every call from the layer's objects and this test
+ * goes through here; allocs counts them. */
+static int allocs;
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+char *__wrap_strdup(const char *s);
+void *__wrap_malloc(size_t n) {
+  allocs++;
+  return __real_malloc(n);
+}
+void *__wrap_calloc(size_t n, size_t size) {
+  allocs++;
+  return __real_calloc(n, size);
+}
+void *__wrap_realloc(void *p, size_t n) {
+  allocs++;
+  return __real_realloc(p, n);
+}
+char *__wrap_strdup(const char *s) {
+  allocs++;
+  return __real_strdup(s);
+}
 
 static int calls;
 static const char *seen_param;
@@ -153,8 +184,81 @@ static void valid_patterns(void **state) {
   assert_false(route_valid(NULL));
 }
 
+/* Bug caught: an allocation on the hot path of every request (a copied
+ * parameter, an Allow list built with a growable buffer, a lower-cased
+ * path): route_match on found, parameter, HEAD-as-GET, not found and
+ * wrong-method requests, and the static 404 answer, allocate nothing. The
+ * first check proves the seam counts (else this test could not fail). */
+static void lookup_allocates_nothing(void **state) {
+  (void)state;
+  char param[16], allow[ROUTE_ALLOW_MAX];
+  size_t idx;
+  struct svc_response r = SVC_RESPONSE_INIT;
+
+  allocs = 0;
+  svc_resp_error(&r, 404, "seam check");
+  assert_true(allocs > 0);
+  svc_response_free(&r);
+
+  static const struct {
+    const char *method, *path;
+    enum route_status want;
+  } cases[] = {
+      {"GET", "/", ROUTE_FOUND},
+      {"PUT", "/notes/42", ROUTE_FOUND},
+      {"HEAD", "/notes/7", ROUTE_FOUND},
+      {"GET", "/nope", ROUTE_NOT_FOUND},
+      {"GET", "/notes/0123456789abcdef", ROUTE_NOT_FOUND},
+      {"PATCH", "/notes/1", ROUTE_BAD_METHOD},
+      {"DELETE", "/notes", ROUTE_BAD_METHOD},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    allocs = 0;
+    enum route_status st = route_match(table, N, cases[i].method, cases[i].path,
+                                       &idx, param, sizeof param, allow,
+                                       sizeof allow);
+    assert_int_equal(st, cases[i].want);
+    assert_int_equal(allocs, 0);
+  }
+  /* what route_match found is right, too */
+  route_match(table, N, "PATCH", "/notes/1", &idx, param, sizeof param, allow,
+              sizeof allow);
+  assert_string_equal(allow, "GET, HEAD, PUT, DELETE");
+  route_match(table, N, "HEAD", "/notes/7", &idx, param, sizeof param, allow,
+              sizeof allow);
+  assert_int_equal(idx, 3);
+  assert_string_equal(param, "7");
+
+  /* the layer's 404 is a static body: no allocation either */
+  struct svc_request req = {.method = "GET", .path = "/nope"};
+  allocs = 0;
+  enum route_status st = route_match(table, N, req.method, req.path, &idx,
+                                     param, sizeof param, allow, sizeof allow);
+  assert_int_equal(route_answer(table, st, idx, allow, param, &req, &r), -1);
+  assert_int_equal(allocs, 0);
+  assert_int_equal(r.status, 404);
+  assert_true(r.body_static);
+  assert_memory_equal(r.body, "{\"error\": \"not found\", \"status\": 404}\n",
+                      r.body_len);
+  svc_response_free(&r);
+}
+
+/* Bug caught: an Allow list cut in the middle of a method name when the
+ * caller's buffer is small. */
+static void allow_truncates_at_a_method(void **state) {
+  (void)state;
+  char param[16], allow[12];
+  size_t idx;
+  assert_int_equal(route_match(table, N, "PATCH", "/notes/1", &idx, param,
+                               sizeof param, allow, sizeof allow),
+                   ROUTE_BAD_METHOD);
+  assert_string_equal(allow, "GET, HEAD");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(lookup_allocates_nothing),
+      cmocka_unit_test(allow_truncates_at_a_method),
       cmocka_unit_test(exact_paths),     cmocka_unit_test(param_route),
       cmocka_unit_test(method_not_allowed), cmocka_unit_test(head_is_get),
       cmocka_unit_test(handler_failures), cmocka_unit_test(valid_patterns),

@@ -1,7 +1,9 @@
 /* Unit tests of services/whoami/whoami.c: the handlers on fake requests
- * (svc.h's test seam: req->query / req->headers arrays, no MHD), and
- * svc_drain_start wrapped (-Wl,--wrap, services/whoami/service.mk) so that
- * a test can pretend the layer is draining since a given time. */
+ * (svc.h's test seam: req->query / req->headers arrays, no MHD; a deferred
+ * answer is awaited with svc_await), and svc_after wrapped (-Wl,--wrap,
+ * services/whoami/service.mk) so that a test can make the layer's timer
+ * fire at once as if the drain cut the wait short. The cut policy itself
+ * (when the drain cuts a wait) is the layer's: test_common_timer.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,25 +16,22 @@
 
 #include "../../services/whoami/whoami.h"
 
-static struct whoami_ctx ctx = {
-    .max_data = 1000, .max_wait_ms = 500, .grace_ms = 10000};
+static struct whoami_ctx ctx = {.max_data = 1000, .max_wait_ms = 500};
 
-/* The seam: draining since drain_ago_ms before the call, or not draining
- * when drain_ago_ms < 0. */
-static long long drain_ago_ms = -1;
+/* The seam: the real timer, or (cut_now) a callback at once with cut set,
+ * as the layer's timer does for a wait the drain cuts short. after_calls
+ * counts the timers asked for. */
+static int cut_now;
+static int after_calls;
 
-int __wrap_svc_drain_start(struct timespec *at);
-int __wrap_svc_drain_start(struct timespec *at)
+int __real_svc_after(uint64_t ms, void (*fn)(void *cls, bool cut), void *cls);
+int __wrap_svc_after(uint64_t ms, void (*fn)(void *cls, bool cut), void *cls);
+int __wrap_svc_after(uint64_t ms, void (*fn)(void *cls, bool cut), void *cls)
 {
-  long long ns;
-
-  if (drain_ago_ms < 0)
-    return -1;
-  clock_gettime(CLOCK_MONOTONIC, at);
-  ns = (long long)at->tv_sec * 1000000000LL + at->tv_nsec -
-       drain_ago_ms * 1000000LL;
-  at->tv_sec = (time_t)(ns / 1000000000LL);
-  at->tv_nsec = (long)(ns % 1000000000LL);
+  after_calls++;
+  if (!cut_now)
+    return __real_svc_after(ms, fn, cls);
+  fn(cls, true);
   return 0;
 }
 
@@ -65,6 +64,7 @@ static void expect(svc_handler handler, const struct svc_request *req,
   struct svc_response resp = SVC_RESPONSE_INIT;
 
   assert_int_equal(handler(req, &resp), 0);
+  svc_await(&resp);
   assert_int_equal(resp.status, status);
   assert_non_null(resp.body);
   assert_non_null(strstr(resp.body, want));
@@ -228,10 +228,11 @@ static void test_wait_errors(void **state)
   wait_fails("1s", "invalid wait: 1000 ms exceeds the maximum of 500 ms");
 }
 
-/* Bug caught: the wait skipped or shortened when not draining, including
- * by rounding (the wait used to start from a time rounded down to the
- * millisecond and could end up to 1 ms short: this failed about 1 run in
- * 6). Only lower bounds: load can lengthen a wait, never shorten it. */
+/* Bug caught: the wait skipped or shortened (a wait used to start from a
+ * time rounded down to the millisecond and could end up to 1 ms short:
+ * this failed about 1 run in 6), or the handler blocking for the wait
+ * instead of deferring the answer (a thread held per waiting request).
+ * Only lower bounds: load can lengthen a wait, never shorten it. */
 static void test_wait_delays(void **state)
 {
   const struct svc_kv q[] = {{"wait", "120ms"}, {NULL, NULL}};
@@ -242,8 +243,14 @@ static void test_wait_delays(void **state)
   double ms;
 
   (void)state;
+  after_calls = 0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   assert_int_equal(whoami_root(&req, &resp), 0);
+  /* deferred, not slept: nothing answered yet, one timer asked for */
+  assert_non_null(resp.pending);
+  assert_int_equal(resp.status, 0);
+  assert_int_equal(after_calls, 1);
+  svc_await(&resp);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
        (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
@@ -251,45 +258,43 @@ static void test_wait_delays(void **state)
   assert_true(ms >= 120.0);
   assert_true(atoi(resp_header(&resp, "X-Whoami-Waited-Ms")) >= 120);
   assert_null(resp_header(&resp, "X-Whoami-Wait-Cut"));
+  assert_non_null(strstr(resp.body, "\nURL: /?wait=120ms\n"));
   svc_response_free(&resp);
 }
 
-/* Bug caught: a wait cut relative to its own start instead of to when
- * draining began. Draining began 20 s ago with a 10 s grace: a request
- * arriving now (on a kept-alive connection) must answer at once, flagged
- * as cut; measured from its own start it would wait the full 500 ms and
- * the process would overrun its grace. No timing bound: the header says. */
-static void test_wait_cut_from_drain_start(void **state)
+/* Bug caught: a wait the drain cut short not flagged (a client could not
+ * tell a cut demo wait from a full one), or its answer lost. */
+static void test_wait_cut(void **state)
 {
   const struct svc_kv q[] = {{"wait", "500ms"}, {NULL, NULL}};
-  struct svc_request req = request("/", q, NULL);
+  struct svc_request req = request("/api", q, NULL);
   struct svc_response resp = SVC_RESPONSE_INIT;
 
   (void)state;
-  drain_ago_ms = 20000;
-  assert_int_equal(whoami_root(&req, &resp), 0);
-  drain_ago_ms = -1;
+  cut_now = 1;
+  assert_int_equal(whoami_api(&req, &resp), 0);
+  cut_now = 0;
+  svc_await(&resp);
   assert_int_equal(resp.status, 200);
+  assert_string_equal(resp.content_type, "application/json");
   assert_non_null(resp_header(&resp, "X-Whoami-Wait-Cut"));
   assert_string_equal(resp_header(&resp, "X-Whoami-Wait-Cut"), "draining");
+  assert_true(atoi(resp_header(&resp, "X-Whoami-Waited-Ms")) < 500);
   svc_response_free(&resp);
 }
 
-/* Bug caught: a wait cut while draining although it ends within the grace
- * (draining began just now, grace 10 s, wait 120 ms). */
-static void test_wait_within_grace_not_cut(void **state)
+/* Bug caught: a request without ?wait= deferred or delayed. */
+static void test_no_wait_answers_at_once(void **state)
 {
-  const struct svc_kv q[] = {{"wait", "120ms"}, {NULL, NULL}};
-  struct svc_request req = request("/", q, NULL);
+  struct svc_request req = request("/", NULL, NULL);
   struct svc_response resp = SVC_RESPONSE_INIT;
 
   (void)state;
-  drain_ago_ms = 0;
+  after_calls = 0;
   assert_int_equal(whoami_root(&req, &resp), 0);
-  drain_ago_ms = -1;
+  assert_null(resp.pending);
+  assert_int_equal(after_calls, 0);
   assert_int_equal(resp.status, 200);
-  assert_null(resp_header(&resp, "X-Whoami-Wait-Cut"));
-  assert_true(atoi(resp_header(&resp, "X-Whoami-Waited-Ms")) >= 120);
   svc_response_free(&resp);
 }
 
@@ -304,8 +309,8 @@ int main(void)
       cmocka_unit_test(test_negotiation),
       cmocka_unit_test(test_wait_errors),
       cmocka_unit_test(test_wait_delays),
-      cmocka_unit_test(test_wait_cut_from_drain_start),
-      cmocka_unit_test(test_wait_within_grace_not_cut),
+      cmocka_unit_test(test_wait_cut),
+      cmocka_unit_test(test_no_wait_answers_at_once),
   };
 
   return cmocka_run_group_tests_name("whoami_handlers", tests, NULL, NULL);

@@ -287,6 +287,55 @@ static void test_json_very_long_value(void **state)
 
 /* Bug caught: decoded path/query bytes (space, CR, '%', '&' inside a value,
  * UTF-8) put back raw, making the URL line ambiguous or unsafe. */
+/* Bug caught: the host part rendered once per snapshot (host.c) differing
+ * from the one rendered per request: both answers must be byte for byte
+ * the same whichever way the host part comes, hostile host names too. */
+static void test_prerendered_host_part(void **state)
+{
+  static const struct whoami_addr odd[] = {
+      {.ifname = "e\"t\\h", .family = "ipv4", .address = "10.0.0.\x01"}};
+  const struct whoami_header h[] = {HDR("Host", "h:1")};
+  struct whoami_info info = base_info(h, 1);
+  size_t round;
+
+  (void)state;
+  for (round = 0; round < 2; round++) {
+    struct sb direct = SB_INIT, cached = SB_INIT, text = SB_INIT,
+              json = SB_INIT;
+    if (round == 1) {
+      info.hostname = "evil\nHost\xff";
+      info.addrs = odd;
+      info.naddrs = 1;
+    }
+    assert_int_equal(whoami_render_host_text(&text, info.hostname, info.addrs,
+                                             info.naddrs), 0);
+    assert_int_equal(whoami_render_host_json(&json, info.hostname, info.addrs,
+                                             info.naddrs), 0);
+    struct whoami_info pre = info;
+    pre.hostname = NULL;
+    pre.addrs = NULL;
+    pre.naddrs = 0;
+    pre.host_text = text.buf;
+    pre.host_text_len = text.len;
+    pre.host_json = json.buf;
+    pre.host_json_len = json.len;
+    assert_int_equal(whoami_render_text(&direct, &info), 0);
+    assert_int_equal(whoami_render_text(&cached, &pre), 0);
+    assert_int_equal(cached.len, direct.len);
+    assert_memory_equal(cached.buf, direct.buf, direct.len);
+    sb_free(&direct);
+    sb_free(&cached);
+    assert_int_equal(whoami_render_json(&direct, &info), 0);
+    assert_int_equal(whoami_render_json(&cached, &pre), 0);
+    assert_int_equal(cached.len, direct.len);
+    assert_memory_equal(cached.buf, direct.buf, direct.len);
+    sb_free(&direct);
+    sb_free(&cached);
+    sb_free(&text);
+    sb_free(&json);
+  }
+}
+
 static void test_url_build(void **state)
 {
   const struct whoami_header args[] = {
@@ -309,6 +358,7 @@ static void test_url_build(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_prerendered_host_part),
       cmocka_unit_test(test_text_layout),
       cmocka_unit_test(test_text_ipv6_and_nulls),
       cmocka_unit_test(test_text_escapes_controls),
