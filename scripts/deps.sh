@@ -13,6 +13,7 @@
 #   fuzz    libFuzzer targets
 #   cri     pods through containerd's CRI: private containerd, crun, the Go
 #           CRI client's build (gRPC, gogo protobuf), the pause program
+#   labs    the training labs' own tools (tests/labs/run.sh; docs/labs/)
 set -euo pipefail
 
 declare -A PKGS=(
@@ -24,6 +25,7 @@ declare -A PKGS=(
   [bench]="docker.io docker-registry wrk gnuplot-nox jq curl libjansson-dev libcmocka-dev iproute2 golang-go busybox-static"
   [fuzz]="clang libfuzzer-14-dev libclang-rt-14-dev"
   [cri]="containerd runc crun golang-go golang-google-grpc-dev golang-github-gogo-protobuf-dev dpkg-dev xz-utils musl-tools docker-registry skopeo curl util-linux python3 python3-yaml"
+  [labs]="python3 jq curl iproute2 util-linux tar sqlite3 docker-registry"
 )
 
 want=()
