@@ -121,8 +121,8 @@ def parse_number_marker(text, where):
     if not m:
         raise PageError(f"{where}: bad number marker '{text}': expected 'number REF ±TOL[%] [as NAME]'")
     ref, tol, pct, name = m.groups()
-    if not (re.fullmatch(r"[-+]?[0-9]+(?:\.[0-9]+)?", ref) or re.fullmatch(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?", ref)):
-        raise PageError(f"{where}: bad reference '{ref}' in number marker: a number or $VARIABLE")
+    if not (re.fullmatch(r"[-+]?[0-9]+(?:\.[0-9]+)?", ref) or re.fullmatch(r"\$[A-Za-z_][A-Za-z0-9_]*|\$\{[^}\s]+\}", ref)):
+        raise PageError(f"{where}: bad reference '{ref}' in number marker: a number, $NAME or ${{...}}")
     if name is not None and not NAME_RE.match(name):
         raise PageError(f"{where}: bad figure name '{name}'")
     return (ref, float(tol), pct == "%", name)
@@ -135,7 +135,9 @@ def parse_console(block, lines, page_path):
         line = lines[i]
         where = f"{page_path}:{i + 1}"
         if cont:
-            cur.text += "\n" + line
+            # after a trailing backslash: the line as is, or after a "> "
+            # prompt (PS2) when the page shows one
+            cur.text += "\n" + (line[2:] if line.startswith("> ") else line)
             cur.display.append(line)
             cont = line.endswith("\\")
             continue
@@ -440,8 +442,9 @@ class Session:
             out = f.read().decode("utf-8", errors="replace")
         return int(rc), out, timed_out
 
-    def var(self, name):
-        rc, out, _ = self.run(f"printf '%s' \"${{{name}-}}\"", 10)
+    def expand(self, expr):
+        """The value of a parameter expansion ($NAME, ${...}) in the lab's shell."""
+        rc, out, _ = self.run(f"printf '%s' \"{expr}\"", 10)
         return out
 
     def _kill_children(self):
@@ -514,12 +517,11 @@ def check_command(block, ci, cmd, rc, out_lines, sess, res, label):
         got = float(nm.group(1))
         ref_s, tol, rel, name = block.number
         if ref_s.startswith("$"):
-            var = ref_s.strip("${}")
-            v = sess.var(var)
+            v = sess.expand(ref_s)
             try:
                 ref = float(v)
             except ValueError:
-                return False, f"reference ${var} is '{v}', not a number"
+                return False, f"reference {ref_s} is '{v}', not a number"
         else:
             ref = float(ref_s)
         lim = abs(ref) * tol / 100.0 if rel else tol
