@@ -72,6 +72,7 @@ include mk/services.mk
 -include mk/bench.mk
 -include mk/k8s.mk
 -include mk/cri.mk
+-include mk/sbom.mk
 -include mk/labs.mk
 
 .PHONY: all check check-deps clean install
@@ -82,7 +83,7 @@ CHECK_TARGETS := $(patsubst check-integration,check-integration check-static,\
 # make check installs what it is missing first (Debian/Ubuntu as root), or
 # stops with the exact apt-get line.
 check-deps:
-	$(Q)bash scripts/deps.sh build static test san images bench fuzz cri
+	$(Q)bash scripts/deps.sh build static test san images bench fuzz cri sbom
 check: check-deps $(CHECK_TARGETS)
 
 clean:

@@ -15,9 +15,11 @@
 #   --variants LIST      variants (naive,alpine,scratch)
 #   --profiles LIST      link profiles (loopback,datacenter,cloud,edge);
 #                        more in benchmarks/profiles.conf (`name rate rtt`)
-#   --phases LIST        size,pull_cold,pull_warm,link_rtt,start_warm,
+#   --phases LIST        size,sbom,pull_cold,pull_warm,link_rtt,start_warm,
 #                        start_published,start_cold,load,pod_warm,pod_cold,
-#                        build (all but build; --full adds build)
+#                        build (all but build; --full adds build); sbom:
+#                        one CycloneDX SBOM per image and the attack-surface
+#                        table into sbom/ (scripts/sbom.sh, attack-surface.sh)
 #   --peers LIST         nginx,busybox,go,floor,empty (all)
 #   --no-peers           no peers, no floor, no empty image
 #   --runtimes LIST      OCI runtimes for pods: runc,crun (both)
@@ -79,7 +81,7 @@ usage() {
 }
 usage_err() { echo "bench: $*" >&2; echo "bench: see --help" >&2; exit 2; }
 
-ALL_PHASES="size pull_cold pull_warm link_rtt start_warm start_published start_cold load pod_warm pod_cold build"
+ALL_PHASES="size sbom pull_cold pull_warm link_rtt start_warm start_published start_cold load pod_warm pod_cold build"
 SERVICES_OPT=hello,whoami,notes
 VARIANTS_OPT=naive,alpine,scratch
 PROFILES_OPT=loopback,datacenter,cloud,edge
@@ -421,6 +423,36 @@ write_subjects() {
   done
 }
 
+# timed_block NAME STEPS FUNCTION: a block outside the plan (size, sbom),
+# its time in budget.csv like the planned ones (planned: -).
+timed_block() {
+  local name=$1 steps=$2 t0
+  t0=$(date +%s)
+  "$3"
+  printf '%s,%s,%s,-,%s\n' "$name" "$steps" "$steps" "$(($(date +%s) - t0))" >>"$OUT/budget.csv"
+}
+
+count_services() {
+  local s n=0
+  for s in "${IMAGES[@]}"; do [[ "${IMG_KIND[$s]}" != service ]] || n=$((n + 1)); done
+  echo "$n"
+}
+
+# phase_sbom: what is inside each service image (CycloneDX SBOMs, validated)
+# and what an attacker finds in it (attack surface), into sbom/.
+phase_sbom() {
+  local imgs=() s
+  for s in "${IMAGES[@]}"; do [[ "${IMG_KIND[$s]}" != service ]] || imgs+=("$s"); done
+  ((${#imgs[@]} > 0)) || return 0
+  say "sbom: ${#imgs[@]} SBOMs and the attack-surface table into $OUT/sbom (logs/sbom.log)"
+  mkdir -p "$OUT/sbom"
+  ENGINE=$ENGINE bash "$ROOT/scripts/sbom.sh" "$OUT/sbom" "${imgs[@]}" >>"$OUT/logs/sbom.log" 2>&1 ||
+    say "sbom: scripts/sbom.sh failed (logs/sbom.log; make sbom-tools installs cdxgen)"
+  ENGINE=$ENGINE bash "$ROOT/scripts/attack-surface.sh" -o "$OUT/sbom/attack-surface.csv" \
+    -o "$OUT/sbom/attack-surface.json" "${imgs[@]}" >>"$OUT/logs/sbom.log" 2>&1 ||
+    say "sbom: scripts/attack-surface.sh failed (logs/sbom.log)"
+}
+
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 profiles_load "$HERE/profiles.conf" "$PROFILES_OPT"
 LOOP_PROFILE=''
@@ -452,10 +484,12 @@ write_env
 # From here on a failed measurement is a sample with status=fail, never the
 # end of the run: the steps check every call themselves.
 set +e
-phase_size
+echo 'block,steps_planned,steps_run,planned_s,spent_s' >"$OUT/budget.csv"
+timed_block size "${#IMAGES[@]}" phase_size
+! wants sbom || timed_block sbom "$(count_services)" phase_sbom
 write_subjects
 plan_args=(--subjects "$OUT/subjects.tsv" --profiles "$OUT/profiles.csv" --out "$OUT"
-  --phases "$(tr ' ' '\n' <<<"${PHASE_LIST[*]}" | grep -v '^size$' | paste -sd, -)"
+  --phases "$(tr ' ' '\n' <<<"${PHASE_LIST[*]}" | grep -vE '^(size|sbom)$' | paste -sd, -)"
   --runtimes "$RUNTIMES_OPT" --cold-profile "$COLD_PROFILE" --load-duration "$LOAD_DURATION"
   --build-services "$BUILD_SERVICES_OPT")
 [[ "$QUICK" == 0 ]] || plan_args+=(--quick)

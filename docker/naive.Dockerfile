@@ -4,16 +4,13 @@
 # everything left inside. Honest and working (it is what the other
 # variants are measured against), just not slimmed. See docs/dockerfiles.md.
 #
-# Interface (context = repository root):
 #   docker build -f docker/naive.Dockerfile --build-arg SERVICE=hello|whoami|notes .
-# Build arguments:
-#   SERVICE        required: hello | whoami | notes
-#   DEBIAN_IMAGE   base, default debian:bookworm
-#   BASE_KIND      org.slimline.base.kind: upstream (default) | local-standin
-#   BASE_NOTE      org.slimline.base.note
-#   VERSION, REVISION, CREATED, SOURCE, LICENSES  as in static.Dockerfile
-# The binary is /usr/local/bin/service (exec-form CMD cannot expand a build
-# argument); it runs as root (the naive default) and listens on 8080.
+#
+# Build arguments: SERVICE (required), DEBIAN_IMAGE (default
+# debian:bookworm), BASE_KIND, BASE_NOTE, VERSION, REVISION, CREATED,
+# SOURCE, LICENSES as in static.Dockerfile (LICENSES: the content of
+# /usr/share/doc/slimline/SPDX). The binary is /usr/local/bin/service; it
+# runs as root (the naive default) and listens on 8080.
 
 ARG DEBIAN_IMAGE=debian:bookworm
 FROM ${DEBIAN_IMAGE}
@@ -23,24 +20,24 @@ RUN set -eux; \
       build-essential pkg-config libmicrohttpd-dev libsqlite3-dev; \
     rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY Makefile ./
+COPY Makefile LICENSE ./
 COPY mk/static.mk mk/services.mk mk/
 COPY services/ services/
+COPY docker/check-args.sh docker/naive-licenses.sh docker/licenses.sh docker/naive-licenses.tsv docker/
 
 ARG SERVICE
 ARG VERSION
 ARG REVISION=unknown
 ARG CREATED
 RUN set -eux; \
-    test -n "${SERVICE:-}" || { echo "failure: --build-arg SERVICE=hello|whoami|notes is required" >&2; exit 2; }; \
-    test -d "services/${SERVICE}" || { echo "failure: unknown SERVICE '${SERVICE}': no services/${SERVICE}" >&2; exit 2; }; \
-    mkversion=$(sed -n 's/^VERSION *:= *//p' Makefile); \
-    if [ -n "${VERSION:-}" ] && [ "${VERSION}" != "${mkversion}" ]; then \
-      echo "failure: VERSION=${VERSION} but the Makefile says ${mkversion}" >&2; exit 2; \
-    fi; \
+    sh docker/check-args.sh; \
     make -j2 VARIANT=naive REVISION=${REVISION} ${CREATED:+BUILD_DATE=${CREATED}} build/native/bin/${SERVICE}; \
     install -m 0755 build/native/bin/${SERVICE} /usr/local/bin/service; \
     if [ "${SERVICE}" = notes ]; then mkdir -p /data; fi
+# Licences of what the binary loads: ldd -> Debian packages -> their
+# copyright files (already in /usr/share/doc), summed up in
+# /usr/share/doc/slimline/SPDX with the project's own.
+RUN bash docker/naive-licenses.sh /usr/local/bin/service
 EXPOSE 8080
 HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 \
   CMD ["/usr/local/bin/service", "--healthcheck"]
@@ -48,7 +45,7 @@ CMD ["/usr/local/bin/service"]
 
 ARG DEBIAN_IMAGE
 ARG SOURCE=unknown
-ARG LICENSES=MIT
+ARG LICENSES=NOASSERTION
 ARG BASE_KIND=upstream
 ARG BASE_NOTE="upstream debian, pinned by tag"
 LABEL org.opencontainers.image.title="slimline-${SERVICE}" \

@@ -10,6 +10,10 @@
 #   make check-probe  cmocka unit tests of benchmarks/probe/probe.c
 #   make check-bench  quick mode end to end into a temporary folder, then
 #                     checks the folder (tests/bench/quick.sh)
+#   make bench-native the services outside any container against nginx,
+#                     a bare libmicrohttpd handler, the Go peer and notes'
+#                     read called directly in C (benchmarks/bench-native.sh;
+#                     BENCH_NATIVE_ARGS for its options); results/native-<time>/
 # Options through variables: BENCH_SERVICES, BENCH_VARIANTS, BENCH_PROFILES,
 # BENCH_REPS, BENCH_PHASES, BENCH_ENGINE, BENCH_REGISTRY, BENCH_RESULTS, and
 # BENCH_ARGS for anything else (see benchmarks/bench.sh --help).
@@ -30,7 +34,7 @@ SLB_OPTS = $(call bench_opt,--services,$(BENCH_SERVICES)) \
   $(call bench_opt,--registry,$(BENCH_REGISTRY)) \
   $(call bench_opt,--out,$(BENCH_RESULTS)) $(BENCH_ARGS)
 
-.PHONY: bench bench-quick bench-tools bench-prepare check-bench check-probe
+.PHONY: bench bench-quick bench-tools bench-prepare check-bench check-probe bench-native
 bench-tools: $(SLB_TOOLS)
 
 $(SLB_BIN)/timeit: benchmarks/probe/timeit.c
@@ -57,13 +61,18 @@ check-probe: $(SLB_PROBE_TEST)
 bench-prepare:
 	$(Q)bash scripts/deps.sh build bench cri
 	$(Q)bash scripts/engine.sh ensure
-	$(Q)$(MAKE) --no-print-directory bases images benchtools bench-tools cri-tools all
+	$(Q)$(MAKE) --no-print-directory bases images benchtools bench-tools cri-tools sbom-tools all
 
 bench: bench-prepare
 	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' bash benchmarks/bench.sh $(SLB_OPTS)
 
 bench-quick: bench-prepare
 	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' bash benchmarks/bench.sh --quick $(SLB_OPTS)
+
+bench-native:
+	$(Q)bash scripts/deps.sh build bench
+	$(Q)$(MAKE) --no-print-directory STATIC= SANITIZE= all benchtools mhd-bare build/native/bench/notes_direct
+	$(Q)bash benchmarks/bench-native.sh $(BENCH_NATIVE_ARGS)
 
 check-bench: $(SLB_TOOLS) benchtools cri-tools images all
 	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' bash tests/bench/quick.sh

@@ -13,6 +13,8 @@
 #   fuzz    libFuzzer targets
 #   cri     pods through containerd's CRI: private containerd, crun, the Go
 #           CRI client's build (gRPC, gogo protobuf), the pause program
+#   sbom    SBOMs, scan, attack surface, licence lint (cdxgen itself comes
+#           from npm: make sbom-tools, with the machine's Node.js 20)
 #   labs    the training labs' own tools (tests/labs/run.sh; docs/labs/)
 set -euo pipefail
 
@@ -22,9 +24,10 @@ declare -A PKGS=(
   [test]="libcmocka-dev curl jq sqlite3 python3 python3-yaml valgrind"
   [san]="gcc libcmocka-dev"
   [images]="docker.io mmdebstrap busybox-static musl dpkg-dev curl iproute2"
-  [bench]="docker.io docker-registry wrk gnuplot-nox jq curl libjansson-dev libcmocka-dev iproute2 golang-go busybox-static"
+  [bench]="docker.io docker-registry wrk gnuplot-nox jq curl libjansson-dev libcmocka-dev iproute2 golang-go busybox-static nginx-light python3"
   [fuzz]="clang libfuzzer-14-dev libclang-rt-14-dev"
   [cri]="containerd runc crun golang-go golang-google-grpc-dev golang-github-gogo-protobuf-dev dpkg-dev xz-utils musl-tools docker-registry skopeo curl util-linux python3 python3-yaml"
+  [sbom]="jq reuse util-linux"
   [labs]="python3 jq curl iproute2 util-linux tar sqlite3 docker-registry"
 )
 

@@ -16,6 +16,11 @@
 #   ENGINE [docker]     the client command; anything but docker is used as is
 #   VERSION REVISION CREATED   recorded in labels and binaries; CREATED
 #                       defaults to the commit time, which keeps the cache warm
+# The licenses label: a label cannot be computed inside a build, so each
+# image is built twice: the first build writes the SPDX expression of the
+# binary and what it links into the image (/licenses/SPDX, naive:
+# /usr/share/doc/slimline/SPDX); the second passes it as LICENSES, and only
+# the LABEL step, the last one, is rebuilt (everything else is cached).
 #   SL_BUILD_DIR [build]
 # Writes build/images-<builder>.tsv: service, variant, seconds, image id, base.
 # Exit status: 0 all built, 1 a build failed (its log tail is shown), 2 usage.
@@ -40,7 +45,6 @@ version=${VERSION:-$(sed -n 's/^VERSION *:= *//p' Makefile)}
 revision=${REVISION:-$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)}
 created=${CREATED:-$(TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd 2>/dev/null || date -u +%Y-%m-%dT%H:%M:%SZ)}
 source_url=${SOURCE:-$(git config --get remote.origin.url 2>/dev/null || echo unknown)}
-licenses=${LICENSES:-}
 
 bases_env=$build_dir/bases.env
 [[ -r "$bases_env" ]] || die "cannot build images: $bases_env missing (run make bases)"
@@ -89,6 +93,17 @@ done
 
 label_of() { "$engine" image inspect -f "{{index .Config.Labels \"$2\"}}" "$1" 2>/dev/null || true; }
 
+# spdx_of IMAGE VARIANT: the SPDX expression the image's build wrote.
+spdx_of() {
+  local path=/licenses/SPDX cid expr
+  [[ $2 != naive ]] || path=/usr/share/doc/slimline/SPDX
+  cid=$("$engine" create "$1") || return 1
+  expr=$("$engine" cp "$cid:$path" - | tar -xOf -) || expr=
+  "$engine" rm "$cid" >/dev/null
+  [[ -n "$expr" ]] || { say "cannot read $path from $1"; return 1; }
+  echo "$expr"
+}
+
 alpine_note="$ALPINE_IMAGE ($ALPINE_IMAGE_KIND)"
 if [[ "$ALPINE_IMAGE_KIND" != upstream ]]; then
   alpine_note="$ALPINE_IMAGE: alpine stand-in, not upstream alpine"
@@ -101,7 +116,6 @@ tsv=$build_dir/images-$builder.tsv
 printf 'service\tvariant\tseconds\timage_id\tbase\tbase_kind\tbuilder\n' >"$tsv.tmp"
 common=(--build-arg "VERSION=$version" --build-arg "REVISION=$revision"
   --build-arg "CREATED=$created" --build-arg "SOURCE=$source_url")
-[[ -z "$licenses" ]] || common+=(--build-arg "LICENSES=$licenses")
 t_all=$(now)
 for s in "${services[@]}"; do
   for v in "${variants[@]}"; do
@@ -134,6 +148,15 @@ for s in "${services[@]}"; do
       tail -n 30 "$log" >&2
       die "cannot build $tag (full log: $log)"
     fi
+    spdx=$(spdx_of "$tag" "$v") || die "cannot label $tag: no SPDX expression in the image (log: $log)"
+    if [[ "$(label_of "$tag" org.opencontainers.image.licenses)" != "$spdx" ]]; then
+      if ! "${client[@]}" build "${args[@]}" "${common[@]}" --build-arg "SERVICE=$s" \
+        --build-arg "LICENSES=$spdx" -t "$tag" . >>"$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        die "cannot build $tag with its licenses label (full log: $log)"
+      fi
+    fi
+    say "$tag licenses: $spdx"
     dt=$(secs "$t0")
     id=$("$engine" image inspect -f '{{.Id}}' "$tag")
     size=$("$engine" image inspect -f '{{.Size}}' "$tag")

@@ -236,6 +236,48 @@ install -m 0644 include/cmocka.h "$PREFIX/include/"
 cd /
 trap - ERR
 
+# --- licence texts ---------------------------------------------------------
+# PREFIX/share/licenses/<component>/ for every library a service links
+# statically: the upstream licence file, Debian's copyright file, SPDX (the
+# component's SPDX expression, one line) and SOURCE (where its complete
+# source is). The image builder copies the folders of what a binary really
+# links into /licenses (docker/static-rootfs.sh); docs/dockerfiles.md says
+# how each expression was read from its text. musl's texts come from the
+# source package of the musl-dev that musl-gcc links (apt verifies it
+# against the signed Sources index, as above) and from its Debian package.
+install_licences() {
+  local lic=$PREFIX/share/licenses musl_pkg musl_version musl_src
+  rm -rf "$lic"
+  mkdir -p "$lic/libmicrohttpd" "$lic/sqlite3" "$lic/musl"
+  # libmicrohttpd: every source file says LGPL 2.1 or later; COPYING also
+  # offers the eCos licence for builds without HTTPS (see the docs).
+  install -m 0644 "$mhd_src/COPYING" "$lic/libmicrohttpd/COPYING"
+  install -m 0644 "$mhd_src/debian/copyright" "$lic/libmicrohttpd/debian-copyright"
+  echo "LGPL-2.1-or-later" > "$lic/libmicrohttpd/SPDX"
+  echo "Debian source package $MHD_PKG $MHD_VERSION: ${MHD_ORIG//=/ sha256 }" > "$lic/libmicrohttpd/SOURCE"
+  # SQLite: public domain, with the blessing that SPDX names "blessing".
+  install -m 0644 "$sqlite_src/LICENSE.md" "$lic/sqlite3/LICENSE.md"
+  install -m 0644 "$sqlite_src/debian/copyright" "$lic/sqlite3/debian-copyright"
+  echo "blessing" > "$lic/sqlite3/SPDX"
+  echo "Debian source package $SQLITE_PKG $SQLITE_VERSION: $(echo ${SQLITE_ORIG//=/ sha256 })" > "$lic/sqlite3/SOURCE"
+  # musl: MIT as a whole; COPYRIGHT names the third-party parts: TRE regex
+  # and FreeBSD math (BSD-2-Clause), Sun math (SunPro), Moshier math (ISC),
+  # DES crypt (BSD-3-Clause), blowfish crypt (public domain).
+  musl_pkg=$(dpkg-query -W -f='${source:Package}' musl-dev)
+  musl_version=$(dpkg-query -W -f='${source:Version}' musl-dev)
+  musl_src=$(fetch "$musl_pkg" "$musl_version" "")
+  install -m 0644 "$musl_src/COPYRIGHT" "$lic/musl/COPYRIGHT"
+  install -m 0644 /usr/share/doc/musl/copyright "$lic/musl/debian-copyright"
+  echo "MIT AND BSD-2-Clause AND BSD-3-Clause AND ISC AND SunPro AND LicenseRef-musl-public-domain" > "$lic/musl/SPDX"
+  echo "Debian source package $musl_pkg $musl_version (binary package musl-dev $(dpkg-query -W -f='${Version}' musl-dev))" > "$lic/musl/SOURCE"
+  local f
+  for f in libmicrohttpd/COPYING sqlite3/LICENSE.md musl/COPYRIGHT \
+           {libmicrohttpd,sqlite3,musl}/{debian-copyright,SPDX,SOURCE}; do
+    [[ -s "$lic/$f" ]] || die "missing after installing the licence texts: $lic/$f"
+  done
+}
+install_licences
+
 # --- check and stamp -------------------------------------------------------
 for f in lib/libmicrohttpd.a lib/libsqlite3.a lib/libcmocka.a \
          include/microhttpd.h include/sqlite3.h include/cmocka.h; do

@@ -1,6 +1,6 @@
 /* benchreport: results folder -> summary.json, report.md, charts.
  *
- *   benchreport [--gnuplot PATH] [--no-charts] RESULTS_DIR
+ *   benchreport [--gnuplot PATH] [--no-charts] [--suite bench|native] RESULTS_DIR
  *
  * Reads RESULTS_DIR/samples.csv (required), profiles.csv, linkcheck.csv,
  * env.json, budget.csv, plan-budget.tsv and plan-skipped.tsv (optional,
@@ -8,7 +8,7 @@
  * RESULTS_DIR/report.md and RESULTS_DIR/charts/{size,pull,start,pods}.
  * {dat,gp}, then runs gnuplot (default "gnuplot" from PATH) for
  * charts/NAME.svg and NAME.png; without gnuplot it says so and still
- * writes the rest.
+ * writes the rest. --suite native: the targets of make bench-native.
  * Exit 0 ok, 1 bad input or write failure, 2 usage.
  * See benchmarks/FORMAT.md and docs/benchmarks-analysis.md. */
 #include "charts.h"
@@ -22,16 +22,24 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: benchreport [--gnuplot PATH] [--no-charts] RESULTS_DIR\n");
+    fprintf(f, "usage: benchreport [--gnuplot PATH] [--no-charts] [--suite bench|native] "
+               "RESULTS_DIR\n");
 }
 
 int main(int argc, char **argv)
 {
-    const char *gnuplot = "gnuplot", *dir = NULL;
+    const char *gnuplot = "gnuplot", *dir = NULL, *suite = "bench";
     int charts = 1;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--gnuplot") == 0 && i + 1 < argc) {
             gnuplot = argv[++i];
+        } else if (strcmp(argv[i], "--suite") == 0 && i + 1 < argc) {
+            suite = argv[++i];
+            if (strcmp(suite, "bench") != 0 && strcmp(suite, "native") != 0) {
+                fprintf(stderr, "benchreport: invalid --suite '%s': expected bench or native\n",
+                        suite);
+                return 2;
+            }
         } else if (strcmp(argv[i], "--no-charts") == 0) {
             charts = 0;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -52,7 +60,7 @@ int main(int argc, char **argv)
     struct report r;
     memset(&r, 0, sizeof r);
     char err[1024];
-    if (report_load(&r, dir, err, sizeof err) < 0) {
+    if (report_load(&r, dir, suite, err, sizeof err) < 0) {
         fprintf(stderr, "benchreport: %s\n", err);
         return 1;
     }

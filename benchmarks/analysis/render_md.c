@@ -56,6 +56,8 @@ static void cell(const struct report_group *g, double scale, int dec, char *buf,
         snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", capped");
     if (g == NULL)
         snprintf(buf, n, "—");
+    else if (!g->has_stats && g->n_fail == 0)
+        snprintf(buf, n, "warm-up only");
     else if (!g->has_stats)
         snprintf(buf, n, "failed (%zu)", g->n_fail);
     else if (g->n == 1)
@@ -202,9 +204,13 @@ static void write_budget(const struct report *r, FILE *f)
         fprintf(f, "| block | steps planned | steps run | planned | spent |\n|---|---|---|---|---|\n");
         for (size_t i = 0; i < r->nbudget; i++) {
             const struct report_budget_row *b = &r->budget[i];
-            fprintf(f, "| %s | %ld | %ld | %.0f s | %.0f s |\n", b->block, b->steps_planned,
-                    b->steps_run, b->planned_s, b->spent_s);
-            tp += b->planned_s;
+            if (b->planned_s < 0)
+                fprintf(f, "| %s | %ld | %ld | (not planned) | %.0f s |\n", b->block,
+                        b->steps_planned, b->steps_run, b->spent_s);
+            else
+                fprintf(f, "| %s | %ld | %ld | %.0f s | %.0f s |\n", b->block, b->steps_planned,
+                        b->steps_run, b->planned_s, b->spent_s);
+            tp += b->planned_s > 0 ? b->planned_s : 0;
             ts += b->spent_s;
         }
         fprintf(f, "| all | | | %.1f min | %.1f min |\n\n", tp / 60, ts / 60);
@@ -250,10 +256,13 @@ static void write_links(const struct report *r, FILE *f)
             continue;
         const struct report_group *l = report_find(r, "link_rtt", g->service, g->variant,
                                                    g->profile, NULL, "rtt_loaded_ms");
-        int hl = l != NULL && l->has_stats;
-        fprintf(f, "| %s | %s | %.3f | %.3f | %s%.3f | %s%.3f | %zu / %zu |\n", g->profile,
-                g->subject, g->st.median, g->st.p95, hl ? "" : "—", hl ? l->st.median : 0.0,
-                hl ? "" : "—", hl ? l->st.p95 : 0.0, g->n, hl ? l->n : 0);
+        char lm[32] = "—", lp[32] = "—";
+        if (l != NULL && l->has_stats) {
+            snprintf(lm, sizeof lm, "%.3f", l->st.median);
+            snprintf(lp, sizeof lp, "%.3f", l->st.p95);
+        }
+        fprintf(f, "| %s | %s | %.3f | %.3f | %s | %s | %zu / %zu |\n", g->profile, g->subject,
+                g->st.median, g->st.p95, lm, lp, g->n, l ? l->n : 0);
     }
     fprintf(f, "\n");
 }
@@ -392,8 +401,9 @@ static void write_pods(const struct report *r, FILE *f, const char *service)
                 const char *phase = k == 0 ? "pod_warm" : "pod_cold";
                 const char *prof = k == 0 ? "-" : r->profiles_seen[k - 1];
                 const char *rtn = r->runtimes_seen[rt];
-                if (find(r, phase, im, prof, rtn, "ready_ms") == NULL)
-                    continue;
+                const struct report_group *rd = find(r, phase, im, prof, rtn, "ready_ms");
+                if (rd == NULL || (rd->n == 0 && rd->n_fail == 0))
+                    continue; /* absent, or warm-ups only */
                 for (size_t m = 0; m < 5; m++)
                     cell(find(r, phase, im, prof, rtn, marks[m]), 1, 1, c[m], sizeof c[m]);
                 fprintf(f, "| %s | %s | %s%s | %s | %s | %s | %s | %s |\n",
@@ -448,6 +458,90 @@ static void write_slo(const struct report *r, FILE *f)
                 str_eq(g->phase, "pod_warm") ? "warm" : "cold",
                 str_eq(g->profile, "-") ? "" : ", ", str_eq(g->profile, "-") ? "" : g->profile,
                 what, v, g->n, v <= 5000 ? "yes" : "**no**");
+    }
+    fprintf(f, "\n");
+}
+
+static void write_table(const struct report_table *t, FILE *f)
+{
+    for (size_t row = 0; row <= t->nrows; row++) {
+        fprintf(f, "|");
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *v = t->cells[row * t->ncols + c];
+            /* attack-surface.csv: an empty USER is root */
+            if (row > 0 && *v == '\0' && str_eq(t->cells[c], "user"))
+                v = "root (no USER)";
+            fprintf(f, " %s |", v);
+        }
+        fprintf(f, "\n");
+        if (row == 0) {
+            fprintf(f, "|");
+            for (size_t c = 0; c < t->ncols; c++)
+                fprintf(f, "---|");
+            fprintf(f, "\n");
+        }
+    }
+    fprintf(f, "\n");
+}
+
+/* What is inside each image and what an attacker finds there: the offline
+ * counterpart of a vulnerability scan (docs/sbom.md). */
+static void write_surface(const struct report *r, FILE *f)
+{
+    if (r->surface.nrows == 0 && r->sboms.nrows == 0)
+        return;
+    fprintf(f, "## Attack surface and SBOMs\n\nComputed from each image's own file system and "
+               "configuration (`scripts/attack-surface.sh`, columns explained in docs/sbom.md); "
+               "one CycloneDX SBOM per image in `sbom/`, validated against the published "
+               "schema (`scripts/sbom.sh`). No vulnerability database is reachable here: "
+               "`make scan` counts CVEs where grype or trivy is installed.\n\n");
+    if (r->surface.nrows > 0)
+        write_table(&r->surface, f);
+    if (r->sboms.nrows > 0)
+        write_table(&r->sboms, f);
+}
+
+/* runc against crun: the StartContainer call and the whole warm pod, as a
+ * ratio with its bootstrap interval, per image that ran with both. */
+static void write_runtimes(const struct report *r, FILE *f)
+{
+    if (r->nruntimes_seen < 2)
+        return;
+    const char *a = r->runtimes_seen[0], *b = r->runtimes_seen[1];
+    fprintf(f, "## %s and %s\n\nWarm pods, the same images in one containerd (two runtime "
+               "handlers), interleaved: the StartContainer call alone (`start_call_ms`) and the "
+               "pod up to ready, as the ratio %s / %s of the medians with its bootstrap 95 %% "
+               "interval. crun's published claim is about half of runc's per-container start "
+               "cost.\n\n| image | StartContainer %s | %s | ratio [95 %% CI] | ready %s | %s | "
+               "ratio [95 %% CI] |\n|---|---|---|---|---|---|---|\n",
+            a, b, b, a, a, b, a, b);
+    char lb[128];
+    for (size_t i = 0; i < r->nimages; i++) {
+        const struct report_image *im = &r->images[i];
+        static const char *const metric[] = {"start_call_ms", "ready_ms"};
+        const struct report_group *g[2][2];
+        int ok = 1;
+        for (int m = 0; m < 2; m++) {
+            g[m][0] = find(r, "pod_warm", im, "-", a, metric[m]);
+            g[m][1] = find(r, "pod_warm", im, "-", b, metric[m]);
+            ok &= g[m][0] && g[m][1] && g[m][0]->has_stats && g[m][1]->has_stats;
+        }
+        if (!ok)
+            continue;
+        fprintf(f, "| %s |", report_label(im, lb, sizeof lb));
+        for (int m = 0; m < 2; m++) {
+            struct stats_ci ci;
+            double ratio = g[m][1]->st.median / g[m][0]->st.median;
+            fprintf(f, " %.1f (n=%zu) | %.1f (n=%zu) |", g[m][0]->st.median, g[m][0]->n,
+                    g[m][1]->st.median, g[m][1]->n);
+            if (g[m][0]->n >= PLAN_MIN_JUDGED && g[m][1]->n >= PLAN_MIN_JUDGED &&
+                stats_boot_ratio_ci(g[m][1]->vals, g[m][1]->n, g[m][0]->vals, g[m][0]->n, 0.95,
+                                    STATS_BOOT_RESAMPLES, STATS_BOOT_SEED, &ci) == 0)
+                fprintf(f, " %.2f [%.2f, %.2f] |", ratio, ci.lo, ci.hi);
+            else
+                fprintf(f, " %.2f (too few for an interval) |", ratio);
+        }
+        fprintf(f, "\n");
     }
     fprintf(f, "\n");
 }
@@ -543,13 +637,15 @@ int report_write_md(const struct report *r, FILE *f)
     write_env(r, f);
     write_budget(r, f);
     write_links(r, f);
+    /* one section per service: its images and its native binaries */
     for (size_t i = 0; i < r->nimages; i++) {
         const struct report_image *im = &r->images[i];
-        if (!str_eq(im->kind, "service"))
+        if (!str_eq(im->kind, "service") && !str_eq(im->kind, "native"))
             continue;
         int first = 1;
         for (size_t k = 0; k < i; k++)
-            if (str_eq(r->images[k].kind, "service") && str_eq(r->images[k].service, im->service))
+            if ((str_eq(r->images[k].kind, "service") || str_eq(r->images[k].kind, "native")) &&
+                str_eq(r->images[k].service, im->service))
                 first = 0;
         if (!first)
             continue;
@@ -565,6 +661,8 @@ int report_write_md(const struct report *r, FILE *f)
     write_start_load(r, f, NULL);
     write_pods(r, f, NULL);
     write_slo(r, f);
+    write_runtimes(r, f);
+    write_surface(r, f);
     write_model(r, f);
     write_outliers_failures(r, f);
     fprintf(f, "## Charts\n\n");

@@ -217,9 +217,16 @@ const char *report_label(const struct report_image *im, char *buf, size_t n)
                                  : "";
     if (str_eq(im->kind, "service"))
         snprintf(buf, n, "%s:%s%s", im->service, im->variant, si);
+    else if (str_eq(im->kind, "native") && str_eq(im->variant, "direct"))
+        snprintf(buf, n, "%s read called directly in C (no HTTP)", im->service);
     else if (str_eq(im->kind, "native"))
         snprintf(buf, n, "native %s (%s, no container)", im->service,
-                 str_eq(im->variant, "native-glibc") ? "glibc build" : "static, the image's binary");
+                 str_eq(im->variant, "native-glibc")       ? "glibc build"
+                 : str_eq(im->variant, "native-glibc-log") ? "glibc build, access log on"
+                                                           : "static, the image's binary");
+    else if (str_eq(im->kind, "peer") && strncmp(im->variant, "native", 6) == 0)
+        snprintf(buf, n, "%s (peer, native%s)", im->service,
+                 str_eq(im->variant, "native-log") ? ", access log on" : "");
     else if (str_eq(im->kind, "peer"))
         snprintf(buf, n, "%s (peer)%s", im->service, si);
     else if (str_eq(im->kind, "floor"))
@@ -462,15 +469,72 @@ static void load_budget(struct report *r, const char *dir)
         r->budget = p;
         r->budget[r->nbudget++] = (struct report_budget_row){
             .block = strdup(f[0]), .steps_planned = atol(f[1]), .steps_run = atol(f[2]),
-            .planned_s = atof(f[3]), .spent_s = atof(f[4])};
+            .planned_s = strcmp(f[3], "-") == 0 ? -1 : atof(f[3]), .spent_s = atof(f[4])};
     }
     free(text);
 }
 
-int report_load(struct report *r, const char *dir, char *err, size_t errlen)
+struct table_ctx {
+    struct report_table *t;
+};
+
+static int on_table_row(void *vctx, size_t line, char **f, size_t nf, char *err, size_t errlen)
+{
+    struct report_table *t = ((struct table_ctx *)vctx)->t;
+    (void)line;
+    (void)err;
+    (void)errlen;
+    if (t->cells == NULL)
+        t->ncols = nf;
+    else if (nf != t->ncols)
+        return 0; /* a ragged row: skipped */
+    else
+        t->nrows++;
+    char **c = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof *c);
+    if (c == NULL)
+        return -1;
+    t->cells = c;
+    for (size_t i = 0; i < nf; i++)
+        c[t->nrows * t->ncols + i] = strdup(f[i]);
+    return 0;
+}
+
+/* Read a CSV file, or a TSV file (tabs turned into the CSV reader's
+ * separator; TSV cells hold no commas here) into t; silently empty when
+ * the file is absent. */
+static void load_table(struct report_table *t, const char *path, int tsv)
+{
+    char e[256];
+    size_t len;
+    char *text = csv_slurp(path, &len, e, sizeof e);
+    if (text == NULL)
+        return;
+    for (char *p = text; tsv && *p; p++) {
+        if (*p == ',')
+            *p = ';';
+        else if (*p == '\t')
+            *p = ',';
+    }
+    struct table_ctx ctx = {.t = t};
+    if (csv_parse(text, len, on_table_row, &ctx, e, sizeof e) < 0)
+        fprintf(stderr, "benchreport: warning: %s: %s\n", path, e);
+    free(text);
+}
+
+static void table_free(struct report_table *t)
+{
+    if (t->cells != NULL)
+        for (size_t i = 0; i < (t->nrows + 1) * t->ncols; i++)
+            free(t->cells[i]);
+    free(t->cells);
+    memset(t, 0, sizeof *t);
+}
+
+int report_load(struct report *r, const char *dir, const char *suite, char *err, size_t errlen)
 {
     char path[4096];
     memset(r, 0, sizeof *r);
+    r->suite = suite;
     snprintf(path, sizeof path, "%s/samples.csv", dir);
     if (samples_load(path, &r->samples, err, errlen) < 0)
         return -1;
@@ -495,6 +559,10 @@ int report_load(struct report *r, const char *dir, char *err, size_t errlen)
     }
     load_budget(r, dir);
     load_skips(r, dir);
+    snprintf(path, sizeof path, "%s/sbom/attack-surface.csv", dir);
+    load_table(&r->surface, path, 0);
+    snprintf(path, sizeof path, "%s/sbom/sboms.tsv", dir);
+    load_table(&r->sboms, path, 1);
     if (report_compute(r, err, errlen) < 0) {
         report_free(r);
         return -1;
@@ -539,6 +607,8 @@ void report_free(struct report *r)
         free(r->skips[i].reason);
     }
     free(r->skips);
+    table_free(&r->surface);
+    table_free(&r->sboms);
     samples_free(&r->samples);
     samples_free_profiles(&r->profiles);
     samples_free_linkcheck(&r->linkcheck);

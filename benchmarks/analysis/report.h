@@ -69,11 +69,19 @@ struct report_budget_row {
     double planned_s, spent_s;
 };
 
+/* A small table read verbatim (attack surface, SBOM counts): a header
+ * row and data rows of ncols strings each. */
+struct report_table {
+    char **cells; /* (nrows + 1) * ncols, row-major, the header first */
+    size_t nrows, ncols;
+};
+
 struct report_skip {
     char *phase, *subject, *profile, *runtime, *reason;
 };
 
 struct report {
+    const char *suite; /* "bench" (NULL) or "native": which targets apply */
     struct sample_set samples;
     struct profile_set profiles;
     struct linkcheck_set linkcheck;
@@ -104,13 +112,17 @@ struct report {
     size_t nbudget;
     struct report_skip *skips;         /* plan-skipped.tsv */
     size_t nskips;
+    struct report_table surface;       /* sbom/attack-surface.csv */
+    struct report_table sboms;         /* sbom/sboms.tsv */
 };
 
 /* Load DIR/samples.csv (required), DIR/profiles.csv, DIR/linkcheck.csv,
- * DIR/env.json, DIR/budget.csv, DIR/plan-budget.tsv, DIR/plan-skipped.tsv
- * (optional) and compute everything. Returns 0, or -1 with a message in
+ * DIR/env.json, DIR/budget.csv, DIR/plan-skipped.tsv, DIR/sbom/
+ * attack-surface.csv, DIR/sbom/sboms.tsv (optional) and compute everything;
+ * suite: whose targets are judged ("bench", or "native" for make
+ * bench-native; NULL = "bench"; borrowed). Returns 0, or -1 with a message in
  * err. On success free with report_free. */
-int report_load(struct report *r, const char *dir, char *err, size_t errlen);
+int report_load(struct report *r, const char *dir, const char *suite, char *err, size_t errlen);
 
 /* Group and compute from r->samples (already loaded): groups, images,
  * model, targets. Returns 0 or -1 (out of memory). */

@@ -47,6 +47,30 @@ const struct target_def TARGETS[] = {
      .type = TARGET_RATIO_GE, .phase = "load", .metric = "rps", .profile = "-",
      .subject = SEL("service", NULL, "scratch"), .baseline = SEL("service", "=", "naive"),
      .limit = 0.9, .unit = "×", .source = "load and statistics issue"},
+    /* make bench-native: the service layer against nginx, libmicrohttpd
+     * bare, Go, and notes' read called directly in C */
+    {.id = "native_hello_vs_nginx", .what = "req/s ≥ 1.1 × nginx's, access logs off",
+     .type = TARGET_RATIO_GE, .phase = "load", .metric = "rps", .profile = "-",
+     .subject = SEL("native", "hello", "native-glibc"), .baseline = SEL("peer", "nginx", "native"),
+     .limit = 1.1, .unit = "×", .source = "event-driven issue", .suite = "native"},
+    {.id = "native_hello_log_vs_nginx_log", .what = "req/s ≥ 1.0 × nginx's, both writing their access log to a file",
+     .type = TARGET_RATIO_GE, .phase = "load", .metric = "rps", .profile = "-",
+     .subject = SEL("native", "hello", "native-glibc-log"),
+     .baseline = SEL("peer", "nginx", "native-log"), .limit = 1.0, .unit = "×",
+     .source = "event-driven issue", .suite = "native"},
+    {.id = "native_hello_p99_vs_nginx", .what = "p99 latency ≤ 1.0 × nginx's",
+     .type = TARGET_RATIO_LE, .phase = "load", .metric = "p99_ms", .profile = "-",
+     .subject = SEL("native", "hello", "native-glibc"), .baseline = SEL("peer", "nginx", "native"),
+     .limit = 1.0, .unit = "×", .source = "event-driven issue", .suite = "native"},
+    {.id = "native_whoami_vs_hello", .what = "GET / req/s ≥ 0.8 × hello's",
+     .type = TARGET_RATIO_GE, .phase = "load", .metric = "rps", .profile = "-",
+     .subject = SEL("native", "whoami", "native-glibc"),
+     .baseline = SEL("native", "hello", "native-glibc"), .limit = 0.8, .unit = "×",
+     .source = "event-driven issue", .suite = "native"},
+    {.id = "native_notes_vs_direct", .what = "GET /notes/{id} req/s ≥ 0.4 × the same read called directly in C",
+     .type = TARGET_RATIO_GE, .phase = "load", .metric = "rps", .profile = "-",
+     .subject = SEL("native", "notes", "native-glibc"), .baseline = SEL("native", "notes", "direct"),
+     .limit = 0.4, .unit = "×", .source = "event-driven issue", .suite = "native"},
 };
 const size_t NTARGETS = sizeof TARGETS / sizeof TARGETS[0];
 
@@ -263,6 +287,9 @@ int targets_judge(struct report *r)
 {
     for (size_t k = 0; k < NTARGETS; k++) {
         const struct target_def *d = &TARGETS[k];
+        const char *suite = r->suite ? r->suite : "bench";
+        if (strcmp(d->suite ? d->suite : "bench", suite) != 0)
+            continue;
         size_t found = 0;
         for (size_t i = 0; i < r->ngroups; i++) {
             const struct report_group *g = &r->groups[i];

@@ -41,6 +41,7 @@ struct target_def {
     double limit;          /* ratio, bytes, or percent (band) */
     const char *unit;      /* of the value: "×", "B", "%" */
     const char *source;    /* the issue or doc that set it */
+    const char *suite;     /* NULL: make bench; "native": make bench-native */
 };
 
 /* The table (targets.c). */

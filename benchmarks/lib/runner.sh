@@ -24,7 +24,7 @@ block_of() {
 run_plan() {
   local plan=$1 phase subj prof rt rep wu est note blk cur='' t0=0 planned=0 nplan=0 nrun=0 cut=0
   local -A bplanned=() bsteps=()
-  echo 'block,steps_planned,steps_run,planned_s,spent_s' >"$OUT/budget.csv"
+  [[ -s "$OUT/budget.csv" ]] || echo 'block,steps_planned,steps_run,planned_s,spent_s' >"$OUT/budget.csv"
   # per-block totals first, for progress and the guard
   while IFS=$'\t' read -r phase subj prof rt rep wu est note; do
     [[ "$phase" != phase ]] || continue

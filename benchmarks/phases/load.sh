@@ -34,7 +34,9 @@ block_begin_load() { images_present; }
 # server_pids: the pids of the subject's processes (one per line).
 server_pids() {
   if [[ -n "${LOAD_NATIVE_PID:-}" ]]; then
+    # the process and its children (nginx's worker under its master)
     echo "$LOAD_NATIVE_PID"
+    ps -o pid= --ppid "$LOAD_NATIVE_PID" 2>/dev/null
   elif [[ -n "${LOAD_CGROUP_DIR:-}" && -r "$LOAD_CGROUP_DIR/cgroup.procs" ]]; then
     cat "$LOAD_CGROUP_DIR/cgroup.procs"
   fi
@@ -78,6 +80,7 @@ wrk_ms() {
     printf "%.3f\n", n }'
 }
 
+LOAD_HOLD_CONNS=${LOAD_HOLD_CONNS:-0}
 LOAD_METRICS="rps:req/s p50_ms:ms p90_ms:ms p99_ms:ms errors:count rss_idle_kib:KiB pss_idle_kib:KiB cgroup_idle_kib:KiB rss_load_kib:KiB pss_load_kib:KiB cgroup_load_kib:KiB"
 
 load_fail() {
@@ -87,14 +90,10 @@ load_fail() {
   done
 }
 
-# native_binary SUBJECT: the path of a native subject's binary (the static
-# one is copied out of the scratch image once per run).
+# native_binary SUBJECT: the scratch image's own static binary, copied out
+# of the image once per run.
 native_binary() {
-  local subj=$1 svc=${IMG_SERVICE[$1]} dst c
-  if [[ "${IMG_VARIANT[$subj]}" == native-glibc ]]; then
-    echo "$BUILD_DIR/native/bin/$svc"
-    return
-  fi
+  local svc=${IMG_SERVICE[$1]} dst c
   dst=$BENCH_WORK/native/$svc
   if [[ ! -x "$dst" ]]; then
     mkdir -p "$BENCH_WORK/native"
@@ -105,28 +104,72 @@ native_binary() {
   echo "$dst"
 }
 
+# native_argv SUBJECT PORT: how a native subject runs. Sets NATIVE_ARGV
+# (the command), NATIVE_ENV (its environment additions) and NATIVE_OUT (its
+# stdout: the access log when it is on). Variants:
+#   native-static     the scratch image's binary
+#   native-glibc      build/native/bin/SERVICE
+#   native-glibc-log  the same with its access log on, to a file on disk
+#   native, native-log  peers run natively (make bench-native): nginx with
+#                     benchmarks/peers/mhd-bare/nginx.conf (access log off,
+#                     or on to a file), the bare libmicrohttpd handler, the
+#                     Go hello
+# Returns 1 with a reason on stdout when the program is missing.
+native_argv() {
+  local subj=$1 port=$2 svc=${IMG_SERVICE[$1]} var=${IMG_VARIANT[$1]} bin dir
+  NATIVE_ENV=("PORT=$port" LOG_LEVEL=warn) NATIVE_OUT=/dev/null NATIVE_ARGV=()
+  case "$var" in
+    native-static) bin=$(native_binary "$subj") || { echo "cannot copy the binary out of $IMAGE_PREFIX/$svc:scratch"; return 1; } ;;
+    native-glibc | native-glibc-log) bin=$BUILD_DIR/native/bin/$svc ;;
+    native | native-log)
+      case "$svc" in
+        nginx)
+          bin=$(command -v nginx) || { echo "nginx not installed (scripts/deps.sh bench)"; return 1; }
+          dir=$BENCH_WORK/nginx-$port
+          mkdir -p "$dir/tmp"
+          sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" "$ROOT/benchmarks/peers/mhd-bare/nginx.conf" >"$dir/nginx.conf"
+          [[ "$var" != native-log ]] || sed -i "s|access_log off;|access_log $dir/access.log;|" "$dir/nginx.conf"
+          NATIVE_ARGV=("$bin" -c "$dir/nginx.conf" -e "$dir/error.log")
+          return 0 ;;
+        mhd-bare) bin=$BIN/mhd-bare NATIVE_ARGV=("$bin" --port "$port" --variant native) ;;
+        go) bin=$BIN/hello-go ;;
+        *) echo "no native command for $subj"; return 1 ;;
+      esac ;;
+    *) echo "no native command for $subj"; return 1 ;;
+  esac
+  [[ -x "$bin" ]] || { echo "$bin not built"; return 1; }
+  ((${#NATIVE_ARGV[@]} > 0)) || NATIVE_ARGV=("$bin")
+  if [[ "$var" == native-glibc-log ]]; then
+    NATIVE_ENV=("PORT=$port" LOG_LEVEL=info LOG_FORMAT=text)
+    NATIVE_OUT=$BENCH_WORK/access-$svc-$port.log
+  fi
+  [[ "$svc" != notes || "${IMG_KIND[$subj]}" != native ]] || {
+    rm -rf "$BENCH_WORK/native-db"
+    mkdir -p "$BENCH_WORK/native-db"
+    NATIVE_ARGV+=(--db "$BENCH_WORK/native-db/notes.db")
+  }
+  # more connections than the default limits allow (the held-connections
+  # reading): the services' own settings, for every subject alike
+  NATIVE_ENV+=(MAX_CONNS=2048 MAX_CONNS_PER_IP=2048)
+}
+
 # load_start SUBJECT PORT: the server started and ready; sets
 # LOAD_NATIVE_PID (native) or the container's cgroup. Prints a reason and
 # returns 1 on failure.
 load_start() {
-  local subj=$1 port=$2 bin out pid i args=()
+  local subj=$1 port=$2 out pid i
   LOAD_NATIVE_PID='' LOAD_CGROUP_DIR='' LOAD_CGROUP_MEM=''
-  if [[ "${IMG_KIND[$subj]}" == native ]]; then
-    bin=$(native_binary "$subj") || { echo "no binary for $subj"; return 1; }
-    [[ "${IMG_SERVICE[$subj]}" != notes ]] || {
-      rm -rf "$BENCH_WORK/native-db"
-      mkdir -p "$BENCH_WORK/native-db"
-      args=(--db "$BENCH_WORK/native-db/notes.db")
-    }
-    PORT=$port LOG_LEVEL=warn taskset -c "$LOAD_SERVER_CPU" "$bin" "${args[@]}" \
-      >>"$OUT/logs/native.log" 2>&1 &
+  if [[ "${IMG_KIND[$subj]}" == native || "${IMG_VARIANT[$subj]}" == native* ]]; then
+    native_argv "$subj" "$port" || return 1
+    env "${NATIVE_ENV[@]}" taskset -c "$LOAD_SERVER_CPU" "${NATIVE_ARGV[@]}" \
+      >"$NATIVE_OUT" 2>>"$OUT/logs/native.log" &
     LOAD_NATIVE_PID=$!
     for i in $(seq 1 200); do
       curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$port${IMG_READY[$subj]}" && return 0
-      kill -0 "$LOAD_NATIVE_PID" 2>/dev/null || { echo "$bin exited at start (logs/native.log)"; LOAD_NATIVE_PID=''; return 1; }
+      kill -0 "$LOAD_NATIVE_PID" 2>/dev/null || { echo "${NATIVE_ARGV[0]} exited at start (logs/native.log)"; LOAD_NATIVE_PID=''; return 1; }
       sleep 0.05
     done
-    echo "$bin not ready after 10 s"
+    echo "${NATIVE_ARGV[0]} not ready after 10 s"
     return 1
   fi
   container_rm
@@ -150,11 +193,68 @@ load_stop() {
   fi
 }
 
+# hold_conns SUBJECT RUNTIME REP PORT PATH: with LOAD_HOLD_CONNS > 0 (make
+# bench-native: 512), that many keep-alive connections are opened, served
+# once each and held idle while the memory is read (rss_conns_kib,
+# pss_conns_kib), then closed.
+hold_conns() {
+  local subj=$1 rt=$2 rep=$3 port=$4 path=$5 fifo pid line m v
+  ((LOAD_HOLD_CONNS > 0)) || return 0
+  fifo=$BENCH_WORK/hold.fifo
+  rm -f "$fifo"
+  mkfifo "$fifo"
+  python3 "$ROOT/benchmarks/lib/holdconns.py" "$LOAD_HOLD_CONNS" "$port" "$path" <"$fifo" \
+    >"$BENCH_WORK/hold.out" 2>"$BENCH_WORK/hold.err" &
+  pid=$!
+  exec 4>"$fifo"
+  for _ in $(seq 1 300); do
+    grep -q '^held' "$BENCH_WORK/hold.out" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if grep -q '^held' "$BENCH_WORK/hold.out" 2>/dev/null; then
+    sleep 0.5
+    read -r -a v <<<"$(mem_read)"
+    for m in 0 1; do
+      line=$([[ $m == 0 ]] && echo rss || echo pss)
+      sample load "$subj" - "$rt" "$rep" 0 "${line}_conns_kib" "${v[$m]}" KiB ok \
+        "holding $LOAD_HOLD_CONNS idle keep-alive connections, each served once; $(mem_what "$line")"
+    done
+  else
+    for line in rss pss; do
+      sample load "$subj" - "$rt" "$rep" 0 "${line}_conns_kib" '' KiB fail \
+        "could not hold $LOAD_HOLD_CONNS connections: $(tail -c 200 "$BENCH_WORK/hold.err" | tr '\n' ' ')"
+    done
+  fi
+  exec 4>&-
+  wait "$pid" 2>/dev/null
+  rm -f "$fifo"
+}
+
+# direct_sample SUBJECT RUNTIME REP: notes' read statement called directly
+# in C (notes_direct, the same SQLite pragmas), one thread on the server's
+# core: the rate HTTP is compared with.
+direct_sample() {
+  local subj=$1 rt=$2 rep=$3 db=$BENCH_WORK/direct.db out
+  rm -f "$db" "$db-wal" "$db-shm"
+  if ! "$NOTES_DIRECT" create "$db" 1000 20 200 >/dev/null 2>>"$OUT/logs/native.log" ||
+    ! out=$(taskset -c "$LOAD_SERVER_CPU" "$NOTES_DIRECT" read "$db" 200000 1000 2>>"$OUT/logs/native.log"); then
+    sample load "$subj" - "$rt" "$rep" 0 rps '' req/s fail "notes_direct failed (logs/native.log)"
+    return
+  fi
+  sample load "$subj" - "$rt" "$rep" 0 rps "$(kv rate "$out")" req/s ok \
+    "notes_direct read: 200000 reads of 1000 notes by id, one thread on core $LOAD_SERVER_CPU, no HTTP"
+}
+
 # step_load SUBJECT PROFILE RUNTIME REP WARMUP NOTE
 step_load() {
   local subj=$1 rep=$4 note=$6 rt port path id idle detail wout samp n v rps errs
   rt=$DOCKER_RUNTIME
-  [[ "${IMG_KIND[$subj]}" != native ]] || rt=none
+  [[ "${IMG_KIND[$subj]}" != native && "${IMG_VARIANT[$subj]}" != native* ]] || rt=none
+  if [[ "${IMG_VARIANT[$subj]}" == direct ]]; then
+    direct_sample "$subj" none "$rep"
+    return
+  fi
   port=$(free_port)
   # not in $(...): load_start sets the pid and cgroup variables
   if ! load_start "$subj" "$port" >"$BENCH_WORK/load.why"; then
@@ -173,12 +273,17 @@ step_load() {
     fi
     path=/notes/$id
   fi
-  detail="GET $path; wrk -t1 -c$LOAD_CONNS -d${LOAD_DURATION}s on core $LOAD_WRK_CPU, server on core $LOAD_SERVER_CPU; access log off"
-  [[ "${IMG_KIND[$subj]}" != native ]] || detail="$detail; outside any container"
+  detail="GET $path; wrk -t1 -c$LOAD_CONNS -d${LOAD_DURATION}s on core $LOAD_WRK_CPU, server on core $LOAD_SERVER_CPU"
+  case "${IMG_VARIANT[$subj]}" in
+    *-log) detail="$detail; access log ON, to a file on disk" ;;
+    *) detail="$detail; access log off" ;;
+  esac
+  [[ "$rt" != none ]] || detail="$detail; outside any container"
   [[ -z "${IMG_NOTE[$subj]:-}" ]] || detail="$detail; ${IMG_NOTE[$subj]}"
   detail=$(join_detail "$detail" "$note")
   sleep 1
   idle=$(mem_read)
+  hold_conns "$subj" "$rt" "$rep" "$port" "$path"
 
   v=$(taskset -c "$LOAD_WRK_CPU" wrk -t1 -c"$LOAD_CONNS" -d1s "http://127.0.0.1:$port$path" 2>&1 | awk '/^Requests\/sec:/ { print $2 }')
   [[ -z "$v" ]] || sample load "$subj" - "$rt" "$rep" 1 rps "$v" req/s ok "warm-up 1 s; $detail"
@@ -218,7 +323,7 @@ mem_samples() {
   read -r -a iv <<<"$idle"
   for i in 0 1 2; do
     name=${names[$i]}
-    if [[ "$name" == cgroup && "${IMG_KIND[$subj]}" == native ]]; then
+    if [[ "$name" == cgroup && "$rt" == none ]]; then
       continue
     fi
     v=${iv[$i]:-}

@@ -76,11 +76,12 @@ pull_timed() {
 # rtt_probe PROFILE COUNT RATE OUTFILE: COUNT requests for /v2/ through the
 # profile's link on one connection, RATE per second; one time per line
 # (seconds, time to first byte of each transfer). The first transfer also
-# opens the connection: dropped by the caller.
+# opens the connection: dropped by the caller. The times go to stderr,
+# which curl does not buffer, so a probe stopped early keeps them.
 rtt_probe() {
   local prof=$1 n=$2 rate=$3 out=$4
-  curl -s -o /dev/null --max-time 120 --rate "$rate/s" -w '%{time_starttransfer}\n' \
-    "http://127.0.0.1:${PROF_PORT[$prof]}/v2/?probe=[1-$n]" >"$out" 2>/dev/null
+  curl -s -o /dev/null --max-time 120 --rate "$rate/s" -w '%{stderr}%{time_starttransfer}\n' \
+    "http://127.0.0.1:${PROF_PORT[$prof]}/v2/?probe=[1-$n]" 2>"$out"
 }
 
 # step_link_rtt SUBJECT PROFILE RUNTIME REP WARMUP NOTE

@@ -19,6 +19,10 @@ violation, 2 on unreadable input. Rules:
   set-eux       a shell-form RUN that runs several commands (&&, ;, |, or
                 several lines) starts with "set -eux", or with "set -e..."
                 plus "-o pipefail"
+  run-length    a RUN spans at most 10 lines: a longer one goes into a
+                named script in the build context (or its own stage)
+  stage-purpose every FROM has a comment above it (ARG lines and blank
+                lines may stand between) saying what the stage is for
 A target stage with neither ENTRYPOINT nor CMD runs nothing and needs no
 USER. A rule can be waived for one file with a comment line
     # lint: allow <rule> -- <reason>
@@ -31,12 +35,14 @@ import json
 import re
 import sys
 
+RUN_MAX_LINES = 10
+
 SECRET_RE = re.compile(r"(PASSWORD|PASSWD|TOKEN|SECRET|(^|_)KEY($|_)|APIKEY)", re.I)
 
 
 def logical_lines(text):
-    """Yields (first line number, instruction, arguments) with continuation
-    lines joined (the default escape character \\) and comments dropped."""
+    """Yields (first line number, instruction, arguments, last line number)
+    with continuation lines joined (the default escape character \\) and comments dropped."""
     buf, start = [], None
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.rstrip()
@@ -54,11 +60,11 @@ def logical_lines(text):
         buf, s = [], start
         start = None
         parts = joined.split(None, 1)
-        yield s, parts[0].upper(), parts[1] if len(parts) > 1 else ""
+        yield s, parts[0].upper(), parts[1] if len(parts) > 1 else "", n
     if buf:
         joined = "\n".join(buf).strip()
         parts = joined.split(None, 1)
-        yield start, parts[0].upper(), parts[1] if len(parts) > 1 else ""
+        yield start, parts[0].upper(), parts[1] if len(parts) > 1 else "", n
 
 
 def is_json_array(args):
@@ -101,7 +107,8 @@ def check(path, text, external=None):
     stages = []        # dicts: name, line, user, from_ref
     referenced = set()  # stage names or indexes used by FROM / COPY --from
     shell_strict = False
-    for line, ins, args in logical_lines(text):
+    raw_lines = text.splitlines()
+    for line, ins, args, last in logical_lines(text):
         if ins == "ARG":
             for item in args.split():
                 name, _, default = item.partition("=")
@@ -110,6 +117,11 @@ def check(path, text, external=None):
                 if not stages:
                     global_args[name] = default.strip("\"'")
         elif ins == "FROM":
+            k = line - 2  # index of the line above
+            while k >= 0 and (not raw_lines[k].strip() or re.match(r"\s*ARG\s", raw_lines[k], re.I)):
+                k -= 1
+            if k < 0 or not raw_lines[k].lstrip().startswith("#") or re.match(r"\s*#\s*lint:", raw_lines[k]):
+                bad(line, "stage-purpose", "FROM without a comment above it saying what the stage is for")
             words = [w for w in args.split() if not w.startswith("--")]
             image = substitute(words[0], global_args) if words else ""
             name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
@@ -154,6 +166,8 @@ def check(path, text, external=None):
             joined = " ".join(sh)
             shell_strict = bool(re.search(r"-\w*e", joined)) and "pipefail" in joined
         elif ins == "RUN":
+            if last - line + 1 > RUN_MAX_LINES:
+                bad(line, "run-length", f"RUN spans {last - line + 1} lines (at most {RUN_MAX_LINES}): move it into a named script in the build context")
             if args.lstrip().startswith("["):
                 continue  # exec form: one command, no shell
             script = re.sub(r"^(--\S+\s+)*", "", args.lstrip())
