@@ -3,7 +3,8 @@
 #
 #   make labs-prepare   what the labs need: bases, the link emulator, the
 #                       pull-time model command, the CRI client and pause
-#                       image, and the images lab 1 does not build itself
+#                       image, the SBOM tools (npm, once), and the images
+#                       lab 1 does not build itself
 #   make check-labs     the pull-time model command's tests, then every lab
 #                       (tests/labs/run.sh), pages checked, not changed;
 #                       the labs' image tags removed afterwards
@@ -32,11 +33,11 @@ $(LABS_BIN)/pullmodel: $(PULLMODEL_SRCS) benchmarks/analysis/model.h benchmarks/
 	$(Q)$(CC) $(LABS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(PULLMODEL_SRCS) $(SL_SAN) -lm
 
 labs-deps:
-	$(Q)bash scripts/deps.sh images bench cri labs
+	$(Q)bash scripts/deps.sh images bench cri sbom labs
 
 # The images the labs use besides lab 1's hello images, from the same
 # build arguments as make images (so they come from its cache).
-labs-prepare: labs-deps bases benchtools cri-tools $(LABS_BIN)/pullmodel
+labs-prepare: labs-deps bases benchtools cri-tools sbom-tools $(LABS_BIN)/pullmodel
 	$(Q)$(MAKE) --no-print-directory images IMAGE_PREFIX=$(LABS_PREFIX) SERVICES='whoami notes' VARIANTS=scratch
 
 check-pullmodel: $(LABS_BIN)/pullmodel
