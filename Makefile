@@ -73,6 +73,7 @@ include mk/services.mk
 -include mk/k8s.mk
 -include mk/cri.mk
 -include mk/sbom.mk
+-include mk/labs.mk
 
 .PHONY: all check check-deps clean install
 # static.mk is read first for its variables, but its check (which builds

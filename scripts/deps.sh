@@ -15,6 +15,7 @@
 #           CRI client's build (gRPC, gogo protobuf), the pause program
 #   sbom    SBOMs, scan, attack surface, licence lint (cdxgen itself comes
 #           from npm: make sbom-tools, with the machine's Node.js 20)
+#   labs    the training labs' own tools (tests/labs/run.sh; docs/labs/)
 set -euo pipefail
 
 declare -A PKGS=(
@@ -27,6 +28,7 @@ declare -A PKGS=(
   [fuzz]="clang libfuzzer-14-dev libclang-rt-14-dev"
   [cri]="containerd runc crun golang-go golang-google-grpc-dev golang-github-gogo-protobuf-dev dpkg-dev xz-utils musl-tools docker-registry skopeo curl util-linux python3 python3-yaml"
   [sbom]="jq reuse util-linux"
+  [labs]="python3 jq curl iproute2 util-linux tar sqlite3 docker-registry"
 )
 
 want=()

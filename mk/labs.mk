@@ -1,0 +1,62 @@
+# labs.mk: the training labs of docs/labs/, run and checked (see
+# docs/labs/README.md).
+#
+#   make labs-prepare   what the labs need: bases, the link emulator, the
+#                       pull-time model command, the CRI client and pause
+#                       image, the SBOM tools (npm, once), and the images
+#                       lab 1 does not build itself
+#   make check-labs     the pull-time model command's tests, then every lab
+#                       (tests/labs/run.sh), pages checked, not changed;
+#                       the labs' image tags removed afterwards
+#                       (LABS_KEEP_IMAGES=1 keeps them)
+#   make labs-update    the same run, then the pages rewritten with its
+#                       sample output and figures (commit the result)
+#   make labs-lint      the pages only: markers, samples, figures
+#
+# Variables: LABS (lab numbers, default all), LABS_ARGS (more runner
+# options, e.g. -v). Images are tagged slimline-labs/...: never the
+# project's own prefix.
+
+LABS ?=
+LABS_ARGS ?=
+LABS_PREFIX := slimline-labs
+# BENCH_BIN comes from benchtools.mk; the same directory when it is absent.
+LABS_BIN := $(or $(BENCH_BIN),$(BUILD)/bench/bin)
+PULLMODEL_SRCS := benchmarks/analysis/model_main.c benchmarks/analysis/model.c benchmarks/linkemu/le.c
+LABS_CFLAGS := $(SL_CPPFLAGS) $(SL_WARN) $(SL_SAN) -Ibenchmarks/linkemu -Ibenchmarks/analysis
+
+.PHONY: labs-prepare labs-deps check-labs labs-update labs-lint check-pullmodel labs-clean-images
+
+$(LABS_BIN)/pullmodel: $(PULLMODEL_SRCS) benchmarks/analysis/model.h benchmarks/linkemu/le.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CCLD    $@')
+	$(Q)$(CC) $(LABS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(PULLMODEL_SRCS) $(SL_SAN) -lm
+
+labs-deps:
+	$(Q)bash scripts/deps.sh images bench cri sbom labs
+
+# The images the labs use besides lab 1's hello images, from the same
+# build arguments as make images (so they come from its cache).
+labs-prepare: labs-deps bases benchtools cri-tools sbom-tools $(LABS_BIN)/pullmodel
+	$(Q)$(MAKE) --no-print-directory images IMAGE_PREFIX=$(LABS_PREFIX) SERVICES='whoami notes' VARIANTS=scratch
+
+check-pullmodel: $(LABS_BIN)/pullmodel
+	$(Q)PULLMODEL='$(abspath $(LABS_BIN)/pullmodel)' bash tests/labs/pullmodel.sh
+
+labs-lint:
+	$(Q)tests/labs/run.sh --lint
+
+check-labs: labs-prepare check-pullmodel
+	$(Q)bash tests/labs/selftest.sh
+	$(Q)status=0; tests/labs/run.sh $(LABS_ARGS) $(LABS) || status=$$?; \
+	  [ '$(LABS_KEEP_IMAGES)' = 1 ] || $(MAKE) --no-print-directory labs-clean-images; exit $$status
+
+labs-update: labs-prepare
+	$(Q)tests/labs/run.sh --write $(LABS_ARGS) $(LABS)
+
+# Only our own tags; --no-prune keeps the build cache's parent layers.
+labs-clean-images:
+	$(Q)ids=$$(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep '^$(LABS_PREFIX)/' || true); \
+	  [ -z "$$ids" ] || docker rmi --no-prune $$ids >/dev/null
+
+CHECK_TARGETS += check-labs
