@@ -41,7 +41,9 @@ judge() { # LINE NAME RATE
   echo "RTT within 10% above the path's base of $base ms"
 }
 while read -r name rate rtt; do
-  [[ -z $name || $name == \#* || $rate == none ]] && continue
+  [[ -z $name || $name == \#* ]] && continue
+  # No limit and no delay means no emulator at all (profiles.conf): nothing to judge.
+  [[ ($rate == unlimited || $rate == 0 || $rate == none) && $rtt == 0 ]] && continue
   line=$("$LINKEMU" --selftest --rate "$rate" --rtt "$rtt") || { ko "selftest $name: exit $?"; continue; }
   echo "     $name: $line"
   if ! verdict=$(judge "$line" "$name" "$rate"); then
