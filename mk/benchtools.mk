@@ -40,7 +40,7 @@ BENCH_TOOLS := $(BENCH_BIN)/linkemu $(BENCH_BIN)/manifest-size \
   $(BENCH_BIN)/benchreport $(BENCH_BIN)/benchplan $(BENCH_BIN)/k8s-phases
 
 # Unit tests: name -> sources (test file + modules under test).
-BENCH_UNIT := le stats csv manifest model plan k8s report
+BENCH_UNIT := le stats csv manifest model plan k8s report html
 bench_le_SRCS := tests/unit/test_bench_le.c benchmarks/linkemu/le.c
 bench_stats_SRCS := tests/unit/test_bench_stats.c benchmarks/analysis/stats.c
 bench_csv_SRCS := tests/unit/test_bench_csv.c benchmarks/analysis/csv.c
@@ -49,6 +49,7 @@ bench_model_SRCS := tests/unit/test_bench_model.c benchmarks/analysis/model.c
 bench_plan_SRCS := tests/unit/test_bench_plan.c $(PLAN_LIB)
 bench_k8s_SRCS := tests/unit/test_bench_k8s.c benchmarks/k8s/k8s.c benchmarks/analysis/csv.c
 bench_report_SRCS := tests/unit/test_bench_report.c $(ANALYSIS_LIB)
+bench_html_SRCS := tests/unit/test_bench_html.c $(ANALYSIS_LIB)
 
 BENCH_TESTS := $(addprefix $(BENCH_TESTBIN)/test_bench_,$(BENCH_UNIT))
 
