@@ -1,6 +1,8 @@
 # benchtools: the C side of the benchmark harness.
 #   make benchtools        build/bench/bin/{linkemu,manifest-size,benchreport,k8s-phases}
 #   make check-benchtools  cmocka unit tests + link emulator integration test
+#   make check-report-html report.html in headless chromium (scripts/deps.sh
+#                          browser), screenshot in build/bench/report-html/
 # Native glibc build, independent of STATIC; with SANITIZE=1 the tools go to
 # build/bench-san/ (ASan + UBSan) so instrumented objects never mix.
 # Needs libjansson-dev and libcmocka-dev (scripts/deps.sh bench).
@@ -53,7 +55,8 @@ bench_html_SRCS := tests/unit/test_bench_html.c $(ANALYSIS_LIB)
 
 BENCH_TESTS := $(addprefix $(BENCH_TESTBIN)/test_bench_,$(BENCH_UNIT))
 
-.PHONY: benchtools check-benchtools check-benchtools-unit check-benchtools-integration
+.PHONY: benchtools check-benchtools check-benchtools-unit check-benchtools-integration \
+  check-report-html
 benchtools: $(BENCH_TOOLS)
 
 $(BENCH_OBJ)/%.o: %.c
@@ -103,6 +106,10 @@ check-benchtools-integration: $(BENCH_BIN)/linkemu
 
 check-benchtools: check-benchtools-unit check-benchtools-integration
 
-CHECK_TARGETS += check-benchtools
+check-report-html: $(BENCH_BIN)/benchreport
+	$(Q)BENCHREPORT=$(BENCH_BIN)/benchreport REPORT_HTML_OUT=$(BENCH_OUT)/report-html \
+	  bash tests/bench/report-html.sh
+
+CHECK_TARGETS += check-benchtools check-report-html
 
 -include $(shell find $(BENCH_OBJ) -name '*.d' 2>/dev/null)

@@ -113,6 +113,19 @@ static void inline_md(FILE *f, const char *s, size_t n)
         fputs("</strong>", f);
 }
 
+/* A figure, right-aligned in its cell: a number, then the end or a space
+ * ("45.8 MiB", "9012 (±167, n=3)", "+3.1 %"), not "127.0.0.1:80" or a
+ * version like "6.1-amd64". */
+static int is_number(const char *s, size_t n)
+{
+    size_t i = n > 0 && (s[0] == '-' || s[0] == '+');
+    if (i >= n || !isdigit((unsigned char)s[i]))
+        return 0;
+    while (i < n && (isdigit((unsigned char)s[i]) || s[i] == '.' || s[i] == ','))
+        i++;
+    return i == n || s[i] == ' ';
+}
+
 /* One row of a pipe table as <tr>; cells split on "|" not after "\". */
 static void table_row(FILE *f, const char *line, size_t n, const char *tag)
 {
@@ -130,10 +143,7 @@ static void table_row(FILE *f, const char *line, size_t n, const char *tag)
             a++;
         while (b > a && line[b - 1] == ' ')
             b--;
-        int num = a < b && (isdigit((unsigned char)line[a]) ||
-                            ((line[a] == '-' || line[a] == '+') && a + 1 < b &&
-                             isdigit((unsigned char)line[a + 1])));
-        fprintf(f, "<%s%s>", tag, num ? " class=\"num\"" : "");
+        fprintf(f, "<%s%s>", tag, is_number(line + a, b - a) ? " class=\"num\"" : "");
         inline_md(f, line + a, b - a);
         fprintf(f, "</%s>", tag);
         start = i + 1;
