@@ -169,7 +169,8 @@ static int inline_svg(FILE *f, const char *dir, const char *path, const char *na
     char buf[8192];
     while ((got = fread(buf, 1, sizeof buf, in)) > 0) {
         if (len + got + 1 > cap) {
-            char *p = realloc(svg, cap = 2 * (len + got + 1));
+            cap = 2 * (len + got + 1);
+            char *p = realloc(svg, cap);
             if (p == NULL) {
                 free(svg);
                 fclose(in);
@@ -183,7 +184,11 @@ static int inline_svg(FILE *f, const char *dir, const char *path, const char *na
     }
     int rerr = ferror(in);
     fclose(in);
-    const char *s = svg ? (svg[len] = '\0', strstr(svg, "<svg")) : NULL;
+    const char *s = NULL;
+    if (svg != NULL) {
+        svg[len] = '\0';
+        s = strstr(svg, "<svg");
+    }
     if (rerr || s == NULL) {
         snprintf(why, whylen, "%s is not an SVG file", path);
         free(svg);
