@@ -1,6 +1,8 @@
 # benchtools: the C side of the benchmark harness.
 #   make benchtools        build/bench/bin/{linkemu,manifest-size,benchreport,k8s-phases}
 #   make check-benchtools  cmocka unit tests + link emulator integration test
+#   make check-report-html report.html in headless chromium (scripts/deps.sh
+#                          browser), screenshot in build/bench/report-html/
 # Native glibc build, independent of STATIC; with SANITIZE=1 the tools go to
 # build/bench-san/ (ASan + UBSan) so instrumented objects never mix.
 # Needs libjansson-dev and libcmocka-dev (scripts/deps.sh bench).
@@ -25,8 +27,8 @@ ANALYSIS_LIB := benchmarks/analysis/stats.c benchmarks/analysis/csv.c \
   benchmarks/analysis/manifest.c benchmarks/analysis/model.c \
   benchmarks/analysis/samples.c benchmarks/analysis/report.c \
   benchmarks/analysis/targets.c benchmarks/analysis/render_md.c \
-  benchmarks/analysis/render_json.c benchmarks/analysis/plan.c \
-  benchmarks/analysis/charts.c
+  benchmarks/analysis/render_json.c benchmarks/analysis/render_html.c \
+  benchmarks/analysis/plan.c benchmarks/analysis/charts.c
 MANIFEST_SRCS := benchmarks/analysis/manifest.c benchmarks/analysis/manifest_main.c
 BENCHREPORT_SRCS := $(ANALYSIS_LIB) benchmarks/analysis/benchreport.c
 PLAN_LIB := benchmarks/analysis/plan.c benchmarks/analysis/model.c \
@@ -40,7 +42,7 @@ BENCH_TOOLS := $(BENCH_BIN)/linkemu $(BENCH_BIN)/manifest-size \
   $(BENCH_BIN)/benchreport $(BENCH_BIN)/benchplan $(BENCH_BIN)/k8s-phases
 
 # Unit tests: name -> sources (test file + modules under test).
-BENCH_UNIT := le stats csv manifest model plan k8s report
+BENCH_UNIT := le stats csv manifest model plan k8s report html
 bench_le_SRCS := tests/unit/test_bench_le.c benchmarks/linkemu/le.c
 bench_stats_SRCS := tests/unit/test_bench_stats.c benchmarks/analysis/stats.c
 bench_csv_SRCS := tests/unit/test_bench_csv.c benchmarks/analysis/csv.c
@@ -49,10 +51,12 @@ bench_model_SRCS := tests/unit/test_bench_model.c benchmarks/analysis/model.c
 bench_plan_SRCS := tests/unit/test_bench_plan.c $(PLAN_LIB)
 bench_k8s_SRCS := tests/unit/test_bench_k8s.c benchmarks/k8s/k8s.c benchmarks/analysis/csv.c
 bench_report_SRCS := tests/unit/test_bench_report.c $(ANALYSIS_LIB)
+bench_html_SRCS := tests/unit/test_bench_html.c $(ANALYSIS_LIB)
 
 BENCH_TESTS := $(addprefix $(BENCH_TESTBIN)/test_bench_,$(BENCH_UNIT))
 
-.PHONY: benchtools check-benchtools check-benchtools-unit check-benchtools-integration
+.PHONY: benchtools check-benchtools check-benchtools-unit check-benchtools-integration \
+  check-report-html
 benchtools: $(BENCH_TOOLS)
 
 $(BENCH_OBJ)/%.o: %.c
@@ -102,6 +106,10 @@ check-benchtools-integration: $(BENCH_BIN)/linkemu
 
 check-benchtools: check-benchtools-unit check-benchtools-integration
 
-CHECK_TARGETS += check-benchtools
+check-report-html: $(BENCH_BIN)/benchreport
+	$(Q)BENCHREPORT=$(BENCH_BIN)/benchreport REPORT_HTML_OUT=$(BENCH_OUT)/report-html \
+	  bash tests/bench/report-html.sh
+
+CHECK_TARGETS += check-benchtools check-report-html
 
 -include $(shell find $(BENCH_OBJ) -name '*.d' 2>/dev/null)

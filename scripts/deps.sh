@@ -16,6 +16,7 @@
 #   sbom    SBOMs, scan, attack surface, licence lint (cdxgen itself comes
 #           from npm: make sbom-tools, with the machine's Node.js 20)
 #   labs    the training labs' own tools (tests/labs/run.sh; docs/labs/)
+#   browser headless Chromium for the report.html test (tests/bench/report-html.sh)
 set -euo pipefail
 
 declare -A PKGS=(
@@ -29,6 +30,7 @@ declare -A PKGS=(
   [cri]="containerd runc crun golang-go golang-google-grpc-dev golang-github-gogo-protobuf-dev dpkg-dev xz-utils musl-tools docker-registry skopeo curl util-linux python3 python3-yaml"
   [sbom]="jq reuse util-linux"
   [labs]="python3 jq curl iproute2 util-linux tar sqlite3 docker-registry"
+  [browser]="chromium"
 )
 
 want=()

@@ -1,14 +1,15 @@
-/* benchreport: results folder -> summary.json, report.md, charts.
+/* benchreport: results folder -> summary.json, report.md, report.html,
+ * charts.
  *
  *   benchreport [--gnuplot PATH] [--no-charts] [--suite bench|native] RESULTS_DIR
  *
  * Reads RESULTS_DIR/samples.csv (required), profiles.csv, linkcheck.csv,
  * env.json, budget.csv, plan-budget.tsv and plan-skipped.tsv (optional,
  * reported as missing), writes RESULTS_DIR/summary.json,
- * RESULTS_DIR/report.md and RESULTS_DIR/charts/{size,pull,start,pods}.
- * {dat,gp}, then runs gnuplot (default "gnuplot" from PATH) for
- * charts/NAME.svg and NAME.png; without gnuplot it says so and still
- * writes the rest. --suite native: the targets of make bench-native.
+ * RESULTS_DIR/report.md, RESULTS_DIR/report.html (self-contained, charts
+ * inline) and RESULTS_DIR/charts/{size,pull,start,pods}.{dat,gp}, then
+ * runs gnuplot (default "gnuplot" from PATH) for charts/NAME.svg and
+ * NAME.png; without gnuplot it says so and still writes the rest. --suite native: the targets of make bench-native.
  * Exit 0 ok, 1 bad input or write failure, 2 usage.
  * See benchmarks/FORMAT.md and docs/benchmarks-analysis.md. */
 #include "charts.h"
@@ -92,6 +93,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "benchreport: cannot write %s: %s\n", path, strerror(errno));
         goto out;
     }
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    if ((f = fopen(path, "w")) == NULL) {
+        fprintf(stderr, "benchreport: cannot write %s: %s\n", path, strerror(errno));
+        goto out;
+    }
+    wr = report_write_html(&r, dir, f);
+    if (fclose(f) != 0 || wr < 0) {
+        fprintf(stderr, "benchreport: cannot write %s: %s\n", path, strerror(errno));
+        goto out;
+    }
     json_t *sum = report_summary_json(&r);
     snprintf(path, sizeof path, "%s/summary.json", dir);
     if (sum == NULL || json_dump_file(sum, path, JSON_INDENT(2) | JSON_SORT_KEYS) < 0) {
@@ -100,7 +111,8 @@ int main(int argc, char **argv)
         goto out;
     }
     json_decref(sum);
-    printf("benchreport: wrote %s/report.md, %s/summary.json, %s/charts/\n", dir, dir, dir);
+    printf("benchreport: wrote %s/report.md, %s/report.html, %s/summary.json, %s/charts/\n", dir,
+           dir, dir, dir);
     rc = 0;
 out:
     report_free(&r);

@@ -110,6 +110,23 @@ static int in_section(const struct report_image *im, const char *service)
            (str_eq(im->kind, "service") || str_eq(im->kind, "native"));
 }
 
+/* Whether a section (in_section) has a row for phase: a group of one of
+ * its subjects, or with metric, a group of that metric with samples (ok
+ * or failed). A table without rows is not written. */
+static int section_has(const struct report *r, const char *service, const char *phase,
+                       const char *metric)
+{
+    for (size_t i = 0; i < r->ngroups; i++) {
+        const struct report_group *g = &r->groups[i];
+        const struct report_image *im = report_image_of(r, g->service, g->variant);
+        if (im == NULL || !in_section(im, service) || !str_eq(g->phase, phase))
+            continue;
+        if (metric == NULL || (str_eq(g->metric, metric) && (g->n > 0 || g->n_fail > 0)))
+            return 1;
+    }
+    return 0;
+}
+
 /* ---- sections ---- */
 
 static void write_method(const struct report *r, FILE *f)
@@ -271,12 +288,14 @@ static void write_size_pull(const struct report *r, FILE *f, const char *service
 {
     char lb[128], c[8][96];
     double naive = service ? report_median(r, "size", service, "naive", "-", "-", "bytes_wire") : -1;
-    fprintf(f, "### Size\n\n| image | base | compressed (wire) | × naive | uncompressed | layers "
-               "| files |\n|---|---|---|---|---|---|---|\n");
+    size_t nrows = 0;
     for (size_t i = 0; i < r->nimages; i++) {
         const struct report_image *im = &r->images[i];
         if (!in_section(im, service) || !image_has(r, im, "size"))
             continue;
+        if (nrows++ == 0)
+            fprintf(f, "### Size\n\n| image | base | compressed (wire) | × naive | uncompressed "
+                       "| layers | files |\n|---|---|---|---|---|---|---|\n");
         const struct report_group *w = find(r, "size", im, "-", NULL, "bytes_wire");
         cell_bytes(w, c[0], sizeof c[0]);
         if (w != NULL && w->has_stats && naive > 0)
@@ -291,8 +310,9 @@ static void write_size_pull(const struct report *r, FILE *f, const char *service
                 c[2], ly && ly->has_stats ? ly->st.median : -1,
                 fl && fl->has_stats ? fl->st.median : -1);
     }
-    fprintf(f, "\n");
-    if (r->nprofiles_seen == 0 || !has_phase(r, "pull_cold"))
+    if (nrows > 0)
+        fprintf(f, "\n");
+    if (r->nprofiles_seen == 0 || !section_has(r, service, "pull_cold", NULL))
         return;
     fprintf(f, "### Pull time (s) and registry requests per cold pull\n\n| image |");
     for (size_t k = 0; k < r->nprofiles_seen; k++)
@@ -327,7 +347,7 @@ static void write_size_pull(const struct report *r, FILE *f, const char *service
 static void write_start_load(const struct report *r, FILE *f, const char *service)
 {
     char lb[128], c[9][96];
-    if (has_phase(r, "start_warm") || has_phase(r, "start_cold")) {
+    if (section_has(r, service, "start_warm", NULL)) {
         fprintf(f, "### Start-to-ready in the Docker engine (ms)\n\nwarm: host networking, "
                    "fork of `docker run -d` to the first 200; engine: the engine's own "
                    "`State.StartedAt` on the same axis (the process was started); run returned: "
@@ -352,7 +372,7 @@ static void write_start_load(const struct report *r, FILE *f, const char *servic
         }
         fprintf(f, "\n");
     }
-    if (!has_phase(r, "load"))
+    if (!section_has(r, service, "load", NULL))
         return;
     fprintf(f, "### Load and memory\n\nreq/s and latency from `wrk -t1` pinned to core 0, the "
                "server on core 1, access log off; memory in KiB: RSS and PSS of the server's "
@@ -385,7 +405,8 @@ static void write_start_load(const struct report *r, FILE *f, const char *servic
 static void write_pods(const struct report *r, FILE *f, const char *service)
 {
     char lb[128], c[6][96];
-    if (!has_phase(r, "pod_warm") && !has_phase(r, "pod_cold"))
+    if (!section_has(r, service, "pod_warm", "ready_ms") &&
+        !section_has(r, service, "pod_cold", "ready_ms"))
         return;
     fprintf(f, "### Pods through the CRI (ms from the RunPodSandbox call)\n\n"
                "| image | runtime | pod | sandbox ready | image pulled | created | started | "

@@ -1,7 +1,8 @@
 /* report: the computing side of benchreport. Loads a results folder
  * (benchmarks/FORMAT.md), groups the samples, fits the pull-time model and
  * judges the targets (targets.c). Rendering lives elsewhere: render_md.c
- * (report.md), render_json.c (summary.json), charts.c (gnuplot). */
+ * (report.md), render_json.c (summary.json), render_html.c (report.html),
+ * charts.c (gnuplot). */
 #ifndef REPORT_H
 #define REPORT_H
 
@@ -153,11 +154,21 @@ size_t report_standins(const struct report *r);
 
 const char *report_verdict_name(enum report_verdict v);
 
-/* Renderers (render_md.c, render_json.c). write_md returns 0 or -1 on a
- * write error; summary_json returns a new object (caller json_decref) or
- * NULL. */
+/* Renderers (render_md.c, render_json.c, render_html.c). write_md returns
+ * 0 or -1 on a write error; summary_json returns a new object (caller
+ * json_decref) or NULL. */
 int report_write_md(const struct report *r, FILE *f);
 json_t *report_summary_json(const struct report *r);
+
+/* report.html: report.md's text and tables as HTML, with the charts that
+ * DIR/charts/NAME.svg hold (gnuplot's, from charts.c) inline; a missing
+ * chart is said in its place. Self-contained: no script, no URL fetched.
+ * Returns 0 or -1 on a write or allocation error. */
+int report_write_html(const struct report *r, const char *dir, FILE *f);
+
+/* Write s[0..n) (stopping early at a NUL) to f with & < > " ' escaped as
+ * HTML entities: safe in text and in quoted attribute values. */
+void report_html_escape(FILE *f, const char *s, size_t n);
 
 void report_free(struct report *r);
 
