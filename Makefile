@@ -83,7 +83,7 @@ CHECK_TARGETS := $(patsubst check-integration,check-integration check-static,\
 # make check installs what it is missing first (Debian/Ubuntu as root), or
 # stops with the exact apt-get line.
 check-deps:
-	$(Q)bash scripts/deps.sh build static test san images bench fuzz cri sbom
+	$(Q)bash scripts/deps.sh build static test san images bench fuzz cri sbom labs browser
 check: check-deps $(CHECK_TARGETS)
 
 clean:
