@@ -28,6 +28,7 @@ ANALYSIS_LIB := benchmarks/analysis/stats.c benchmarks/analysis/csv.c \
   benchmarks/analysis/samples.c benchmarks/analysis/report.c \
   benchmarks/analysis/targets.c benchmarks/analysis/render_md.c \
   benchmarks/analysis/render_json.c benchmarks/analysis/render_html.c \
+  benchmarks/analysis/render_k8s.c \
   benchmarks/analysis/plan.c benchmarks/analysis/charts.c
 MANIFEST_SRCS := benchmarks/analysis/manifest.c benchmarks/analysis/manifest_main.c
 BENCHREPORT_SRCS := $(ANALYSIS_LIB) benchmarks/analysis/benchreport.c

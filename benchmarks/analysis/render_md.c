@@ -682,6 +682,7 @@ int report_write_md(const struct report *r, FILE *f)
     write_start_load(r, f, NULL);
     write_pods(r, f, NULL);
     write_slo(r, f);
+    report_write_md_k8s(r, f);
     write_runtimes(r, f);
     write_surface(r, f);
     write_model(r, f);
