@@ -54,14 +54,11 @@ check-fuzz: $(FUZZ_BINS)
 	@FUZZ_DIR=$(abspath $(FUZZ_DIR)) bash tests/fuzz/run.sh check $(FUZZ_CHECK_SECONDS) $(FUZZ_TARGETS)
 
 check-lint:
-	@fail=0; for t in tests/lint/dockerfiles.sh tests/lint/k8s.sh; do \
-	  echo "== $$t"; bash "$$t" || { echo "FAILED: $$t"; fail=1; }; \
-	done; exit $$fail
+	$(Q)bash tests/lib/run-suites.sh tests/lint/dockerfiles.sh tests/lint/k8s.sh
 
 check-hostile: $(SL_BINS)
-	@fail=0; for t in $(sort $(filter-out tests/hostile/common.sh,$(wildcard tests/hostile/*.sh))); do \
-	  echo "== $$t"; SL_BIN=$(abspath $(OUT)/bin) bash "$$t" || { echo "FAILED: $$t"; fail=1; }; \
-	done; exit $$fail
+	$(Q)SL_BIN=$(abspath $(OUT)/bin) bash tests/lib/run-suites.sh \
+	  $(sort $(filter-out tests/hostile/common.sh,$(wildcard tests/hostile/*.sh)))
 
 # valgrind cannot run ASan binaries: check-leaks always uses the native build.
 check-leaks:

@@ -125,17 +125,13 @@ check-unit: $(SL_TEST_BINS)
 	  echo "== $$t"; "$$t" || { echo "FAILED: $$t"; fail=1; }; \
 	done; exit $$fail
 
-# Each script gets at most SL_IT_TIMEOUT seconds, so one hung test cannot
-# stall CI; lib.sh is sourced by the scripts, not run.
+# Each suite gets at most SL_IT_TIMEOUT seconds, so one hung test cannot
+# stall CI; lib.sh is sourced by the suites, not run. The runner prints each
+# suite's results and one closing line with the total.
 SL_IT_TIMEOUT ?= 900
 check-integration: $(SL_BINS)
-	@fail=0; for t in $(sort $(wildcard tests/integration/*.sh)); do \
-	  case $$t in */lib.sh) continue;; esac; \
-	  echo "== $$t"; \
-	  SL_BIN=$(abspath $(OUT)/bin) timeout -k 10 $(SL_IT_TIMEOUT) bash "$$t"; rc=$$?; \
-	  if [ $$rc -eq 124 ]; then echo "FAILED: $$t (timed out after $(SL_IT_TIMEOUT) s)"; fail=1; \
-	  elif [ $$rc -ne 0 ]; then echo "FAILED: $$t"; fail=1; fi; \
-	done; exit $$fail
+	$(Q)SL_BIN=$(abspath $(OUT)/bin) TL_SUITE_TIMEOUT=$(SL_IT_TIMEOUT) bash tests/lib/run-suites.sh \
+	  $(filter-out tests/integration/lib.sh,$(sort $(wildcard tests/integration/*.sh)))
 
 install: $(SL_BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin

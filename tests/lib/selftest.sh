@@ -40,6 +40,8 @@ case_ "cleanups run, then the closing line is last" 0 "1 passed, 0 failed, 0 ski
   'at_exit "echo first-added"; at_exit "echo last-added"; ok a; finish'
 expect_contains "cleanups run last-added first" "last-added
 first-added" "$LAST_OUT"
+case_ "a cleanup that sets p, f, s does not change the counts" 0 "1 passed, 0 failed, 0 skipped" \
+  'at_exit "p=7 f=8 s=9 i=0"; ok a; finish'
 case_ "cleanups run on an exit without finish" 1 "0 passed, 1 failed, 0 skipped" \
   'at_exit "echo cleaned"; exit 2'
 expect_contains "cleanup output before the closing line" "cleaned" "$LAST_OUT"

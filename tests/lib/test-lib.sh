@@ -169,28 +169,29 @@ suite() {
 }
 
 finish() {
-  local p f s i
-  read -r p f s <<<"$(_tl_counts)"
-  if [[ -n $TL_PLAN && $((p + f + s)) -ne $TL_PLAN ]]; then
-    not_ok "plan" "$TL_PLAN results planned, $((p + f + s)) seen"
-  elif [[ $((p + f + s)) -eq 0 ]]; then
+  local _tl_p _tl_f _tl_s _tl_i
+  read -r _tl_p _tl_f _tl_s <<<"$(_tl_counts)"
+  if [[ -n $TL_PLAN && $((_tl_p + _tl_f + _tl_s)) -ne $TL_PLAN ]]; then
+    not_ok "plan" "$TL_PLAN results planned, $((_tl_p + _tl_f + _tl_s)) seen"
+  elif [[ $((_tl_p + _tl_f + _tl_s)) -eq 0 ]]; then
     not_ok "$TL_NAME" "no test ran"
   fi
-  read -r p f s <<<"$(_tl_counts)"
   TL_FINISHED=1
-  # Cleanups first, so that the closing line is the last line.
-  for ((i = ${#TL_AT_EXIT[@]} - 1; i >= 0; i--)); do
-    eval "${TL_AT_EXIT[i]}" || true
+  # Cleanups first, so that the closing line is the last line. They are
+  # eval'd here: the counts are read after them, into names they do not use.
+  for ((_tl_i = ${#TL_AT_EXIT[@]} - 1; _tl_i >= 0; _tl_i--)); do
+    eval "${TL_AT_EXIT[_tl_i]}" || true
   done
   TL_AT_EXIT=()
-  if [[ $f -ne 0 || ${TL_KEEP:-0} == 1 ]]; then
+  read -r _tl_p _tl_f _tl_s <<<"$(_tl_counts)"
+  if [[ $_tl_f -ne 0 || ${TL_KEEP:-0} == 1 ]]; then
     echo "# scratch files kept in $TL_TMP"
   else
     rm -rf "$TL_TMP"
   fi
-  [[ -z $TL_COUNTS_OUT ]] || echo "$p $f $s" >"$TL_COUNTS_OUT"
-  echo "$p passed, $f failed, $s skipped"
-  [[ $f -eq 0 ]] && exit 0
+  [[ -z $TL_COUNTS_OUT ]] || echo "$_tl_p $_tl_f $_tl_s" >"$TL_COUNTS_OUT"
+  echo "$_tl_p passed, $_tl_f failed, $_tl_s skipped"
+  [[ $_tl_f -eq 0 ]] && exit 0
   exit 1
 }
 
