@@ -55,7 +55,7 @@ check-cri-unit: $(CRI_API_STAMP)
 	  { echo "gofmt: not formatted: $$(gofmt -l benchmarks/cri/podbench)"; exit 1; }
 	$(Q)$(CRI_GOENV) $(GO) vet ./benchmarks/cri/podbench
 	$(Q)$(CRI_GOENV) $(GO) test -count=1 ./benchmarks/cri/podbench
-	$(Q)python3 benchmarks/cri/podspec.py --check && echo "ok   benchmarks/cri/pods.json matches deploy/k8s/*.yaml"
+	$(Q)python3 benchmarks/cri/podspec.py --check && echo "ok - benchmarks/cri/pods.json matches deploy/k8s/*.yaml"
 
 # The end-to-end test needs $(IMAGE_PREFIX)/hello:scratch in the engine:
 # only that one image is built here.
