@@ -50,13 +50,13 @@ $(TOOLCHAIN)/.done: $(wildcard scripts/toolchain.sh)
 	bash scripts/toolchain.sh $(TOOLCHAIN)
 	@touch $@
 
-toolchain: $(TOOLCHAIN)/.done
+toolchain: $(TOOLCHAIN)/.done ## only the static musl libraries (scripts/toolchain.sh)
 
 # The proof (tests/static/proof.sh): each binary is a static ELF with no
 # interpreter and no dynamic section, and, as root, runs --version, serves
 # and passes --healthcheck alone in an empty root. Not root: those are
 # skips, shown as skips.
-check-static: all
+check-static: all ## static build, its unit tests, and the proof each binary runs alone
 	$(Q)VERSION='$(VERSION)' bash tests/static/proof.sh $(SL_BINS)
 
 else
