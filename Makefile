@@ -5,6 +5,7 @@
 #   make STATIC=1   fully static musl binaries (see mk/static.mk)
 #   make check      every test: unit, integration, images, quick bench
 #   make bench      the benchmark harness with its embedded defaults
+#   make help       every public target with a one-line description
 #
 # CC, CFLAGS, LDFLAGS, CPPFLAGS are yours; required flags live in the
 # SL_* variables below. Each concern has its own fragment under mk/.
@@ -66,8 +67,11 @@ include mk/services.mk
 # The image builder stage copies only the two fragments above (so editing a
 # test or bench fragment never invalidates the images' cache): the rest are
 # optional there.
+-include mk/testlib.mk
 -include mk/benchtools.mk
 -include mk/fuzz.mk
+-include mk/lint.mk
+-include mk/robustness.mk
 -include mk/images.mk
 -include mk/bench.mk
 -include mk/k8s.mk
@@ -75,16 +79,29 @@ include mk/services.mk
 -include mk/sbom.mk
 -include mk/labs.mk
 
-.PHONY: all check check-deps clean install
+.PHONY: all check check-deps clean install help
 # static.mk is read first for its variables, but its check (which builds
 # the musl toolchain) belongs after the fast native tests.
 CHECK_TARGETS := $(patsubst check-integration,check-integration check-static,\
   $(filter-out check-static,$(CHECK_TARGETS)))
+
+# The checks that use the one shared Docker engine (images, containers, a
+# private containerd and registry beside it) must not run at the same
+# time: they share the engine's images, ports and CPU, and each measures or
+# cleans up what it started. `make check` runs every other check first (as
+# prerequisites, in parallel under -j), then these one after another, in
+# this order, in a sub-make with -j1, so -j never overlaps them.
+SL_ENGINE_CHECKS := check-soak check-images check-bench check-cri check-sbom check-labs
 # make check installs what it is missing first (Debian/Ubuntu as root), or
 # stops with the exact apt-get line.
-check-deps:
+check-deps: ## install the packages the build and the checks need (Debian, as root)
 	$(Q)bash scripts/deps.sh build static test san images bench fuzz cri sbom labs browser
-check: check-deps $(CHECK_TARGETS)
+check: check-deps $(filter-out $(SL_ENGINE_CHECKS),$(CHECK_TARGETS)) ## every test: fast ones first, then the engine checks one at a time
+	$(Q)$(MAKE) --no-print-directory -j1 $(filter $(SL_ENGINE_CHECKS),$(CHECK_TARGETS))
 
-clean:
+clean: ## remove the build trees
 	rm -rf $(CLEAN_DIRS)
+
+# Every target annotated with `## description` on its rule line.
+help: ## list the public targets with a one-line description
+	@awk -F ':[^#]*## ' '/^[A-Za-z0-9_.-]+:[^=#]*## / { printf "  %-28s %s\n", $$1, $$2 }' $(filter-out %.d,$(MAKEFILE_LIST))

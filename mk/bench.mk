@@ -5,24 +5,19 @@
 #                     printed first, docs/benchmarks.md has the budget)
 #   make bench-quick  the same pipeline in quick mode (hello:scratch, the
 #                     floor and the empty image, one rep, loopback, runc)
-#   make bench-tools  build/bench/bin/{startprobe,rfc3339ns,timeit} (C, no
-#                     dependencies; startprobe needs Linux >= 5.3 for pidfd)
-#   make check-probe  cmocka unit tests of benchmarks/probe/probe.c
 #   make check-bench  quick mode end to end into a temporary folder, then
 #                     checks the folder (tests/bench/quick.sh)
 #   make bench-native the services outside any container against nginx,
 #                     a bare libmicrohttpd handler, the Go peer and notes'
 #                     read called directly in C (benchmarks/bench-native.sh;
 #                     BENCH_NATIVE_ARGS for its options); results/native-<time>/
+#   make bench-notes  notes over HTTP (wrk) against the direct C rate of the
+#                     same statements (benchmarks/notes/run.sh;
+#                     BENCH_NOTES_SECONDS per case, default 10)
+# The tools all these use: make bench-tools (mk/benchtools.mk).
 # Options through variables: BENCH_SERVICES, BENCH_VARIANTS, BENCH_PROFILES,
 # BENCH_REPS, BENCH_PHASES, BENCH_ENGINE, BENCH_REGISTRY, BENCH_RESULTS, and
 # BENCH_ARGS for anything else (see benchmarks/bench.sh --help).
-
-SLB_BIN := $(BUILD)/bench/bin
-SLB_CFLAGS := $(SL_CPPFLAGS) $(SL_WARN) -Werror
-SLB_TOOLS := $(SLB_BIN)/startprobe $(SLB_BIN)/rfc3339ns $(SLB_BIN)/timeit
-SLB_PROBE := benchmarks/probe/probe.c benchmarks/probe/probe.h
-SLB_PROBE_TEST := $(BUILD)/bench/tests/test_bench_probe
 
 bench_opt = $(if $(strip $(2)),$(1) $(2))
 SLB_OPTS = $(call bench_opt,--services,$(BENCH_SERVICES)) \
@@ -34,47 +29,41 @@ SLB_OPTS = $(call bench_opt,--services,$(BENCH_SERVICES)) \
   $(call bench_opt,--registry,$(BENCH_REGISTRY)) \
   $(call bench_opt,--out,$(BENCH_RESULTS)) $(BENCH_ARGS)
 
-.PHONY: bench bench-quick bench-tools bench-prepare check-bench check-probe bench-native
-bench-tools: $(SLB_TOOLS)
-
-$(SLB_BIN)/timeit: benchmarks/probe/timeit.c
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  CC      $@')
-	$(Q)$(CC) $(SLB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
-
-$(SLB_BIN)/startprobe $(SLB_BIN)/rfc3339ns: $(SLB_BIN)/%: benchmarks/probe/%.c $(SLB_PROBE)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  CC      $@')
-	$(Q)$(CC) $(SLB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< benchmarks/probe/probe.c
-
-$(SLB_PROBE_TEST): tests/unit/test_bench_probe.c $(SLB_PROBE)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  CC      $@')
-	$(Q)$(CC) $(SLB_CFLAGS) -Ibenchmarks/probe $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	  benchmarks/probe/probe.c $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
-
-check-probe: $(SLB_PROBE_TEST)
-	$(Q)$(SLB_PROBE_TEST)
+.PHONY: bench bench-quick bench-prepare check-bench bench-native bench-notes
 
 # Everything a run needs; each step is a no-op when already done.
 # The native build (build/native/bin) is the glibc baseline of the load phase.
-bench-prepare:
+bench-prepare: ## install, start the engine, build bases, images and tools for a run
 	$(Q)bash scripts/deps.sh build bench cri
 	$(Q)bash scripts/engine.sh ensure
-	$(Q)$(MAKE) --no-print-directory bases images benchtools bench-tools cri-tools sbom-tools all
+	$(Q)$(MAKE) --no-print-directory bases images bench-tools cri-tools sbom-tools all
 
-bench: bench-prepare
+bench: bench-prepare ## the benchmark harness with its defaults (results/<UTC time>/)
 	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' bash benchmarks/bench.sh $(SLB_OPTS)
 
-bench-quick: bench-prepare
+bench-quick: bench-prepare ## the benchmark pipeline in quick mode
 	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' bash benchmarks/bench.sh --quick $(SLB_OPTS)
 
-bench-native:
+bench-native: ## the services outside any container against nginx, bare MHD and Go
 	$(Q)bash scripts/deps.sh build bench
-	$(Q)$(MAKE) --no-print-directory STATIC= SANITIZE= all benchtools mhd-bare build/native/bench/notes_direct
+	$(Q)$(MAKE) --no-print-directory STATIC= SANITIZE= all bench-tools mhd-bare build/native/bench/notes_direct
 	$(Q)bash benchmarks/bench-native.sh $(BENCH_NATIVE_ARGS)
 
-check-bench: $(SLB_TOOLS) benchtools cri-tools images all
+check-bench: bench-tools cri-tools images all ## quick mode end to end into a temporary folder, then checked (engine)
 	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' bash tests/bench/quick.sh
 
-CHECK_TARGETS += check-probe check-bench
+# bench-notes: not a test and not in make check.
+NOTES_BENCH_DIRECT := $(OUT)/bench/notes_direct
+BENCH_NOTES_SECONDS ?= 10
+
+$(NOTES_BENCH_DIRECT): $(OUT)/obj/benchmarks/notes/direct.o $(OUT)/obj/services/notes/db.o \
+  $(OUT)/obj/services/notes/db_open.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(SL_LINK) -o $@ $^ $(SL_SQLITE_LIBS) -lpthread
+
+bench-notes: $(OUT)/bin/notes $(NOTES_BENCH_DIRECT) ## notes over HTTP (wrk) against the direct C rate
+	NOTES_BIN=$(abspath $(OUT)/bin/notes) NOTES_DIRECT=$(abspath $(NOTES_BENCH_DIRECT)) \
+	  SECONDS_PER_CASE=$(BENCH_NOTES_SECONDS) bash benchmarks/notes/run.sh
+
+CHECK_TARGETS += check-bench

@@ -1,8 +1,13 @@
-# benchtools: the C side of the benchmark harness.
-#   make benchtools        build/bench/bin/{linkemu,manifest-size,benchreport,k8s-phases}
+# benchtools.mk: the C tools of the benchmark harness, one target for all.
+#   make bench-tools       build/bench/bin/: startprobe, rfc3339ns, timeit
+#                          (no dependencies; startprobe needs Linux >= 5.3
+#                          for pidfd), linkemu, manifest-size, benchreport,
+#                          benchplan, k8s-phases (`benchtools` is an alias:
+#                          scripts and docs name it)
 #   make check-benchtools  cmocka unit tests + link emulator integration test
 #   make check-report-html report.html in headless chromium (scripts/deps.sh
 #                          browser), screenshot in build/bench/report-html/
+#   make check-probe       cmocka unit tests of benchmarks/probe/probe.c
 # Native glibc build, independent of STATIC; with SANITIZE=1 the tools go to
 # build/bench-san/ (ASan + UBSan) so instrumented objects never mix.
 # Needs libjansson-dev and libcmocka-dev (scripts/deps.sh bench).
@@ -39,7 +44,13 @@ K8S_SRCS := benchmarks/k8s/k8s.c benchmarks/analysis/csv.c benchmarks/k8s/main.c
 
 bench_objs = $(patsubst %.c,$(BENCH_OBJ)/%.o,$(1))
 
-BENCH_TOOLS := $(BENCH_BIN)/linkemu $(BENCH_BIN)/manifest-size \
+# The probe tools: always -Werror, never sanitized (they time the others).
+PROBE_CFLAGS := $(SL_CPPFLAGS) $(SL_WARN) -Werror
+PROBE_TOOLS := $(BENCH_BIN)/startprobe $(BENCH_BIN)/rfc3339ns $(BENCH_BIN)/timeit
+PROBE_SRCS := benchmarks/probe/probe.c benchmarks/probe/probe.h
+PROBE_TEST := $(BENCH_TESTBIN)/test_bench_probe
+
+BENCH_TOOLS := $(PROBE_TOOLS) $(BENCH_BIN)/linkemu $(BENCH_BIN)/manifest-size \
   $(BENCH_BIN)/benchreport $(BENCH_BIN)/benchplan $(BENCH_BIN)/k8s-phases
 
 # Unit tests: name -> sources (test file + modules under test).
@@ -56,9 +67,29 @@ bench_html_SRCS := tests/unit/test_bench_html.c $(ANALYSIS_LIB)
 
 BENCH_TESTS := $(addprefix $(BENCH_TESTBIN)/test_bench_,$(BENCH_UNIT))
 
-.PHONY: benchtools check-benchtools check-benchtools-unit check-benchtools-integration \
+.PHONY: bench-tools benchtools check-benchtools check-benchtools-unit check-benchtools-integration check-probe \
   check-report-html
-benchtools: $(BENCH_TOOLS)
+bench-tools: $(BENCH_TOOLS) ## build every C tool of the benchmark harness into build/bench/bin/
+benchtools: bench-tools ## alias of bench-tools
+
+$(BENCH_BIN)/timeit: benchmarks/probe/timeit.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(PROBE_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+$(BENCH_BIN)/startprobe $(BENCH_BIN)/rfc3339ns: $(BENCH_BIN)/%: benchmarks/probe/%.c $(PROBE_SRCS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(PROBE_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< benchmarks/probe/probe.c
+
+$(PROBE_TEST): tests/unit/test_bench_probe.c $(PROBE_SRCS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(PROBE_CFLAGS) -Ibenchmarks/probe $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	  benchmarks/probe/probe.c $(BENCH_CMOCKA)
+
+check-probe: $(PROBE_TEST) ## cmocka unit tests of the start probe (benchmarks/probe/probe.c)
+	$(Q)$(PROBE_TEST)
 
 $(BENCH_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -98,19 +129,19 @@ $(BENCH_TESTBIN)/test_bench_$(1): $$(call bench_objs,$$(bench_$(1)_SRCS))
 endef
 $(foreach t,$(BENCH_UNIT),$(eval $(call BENCH_TEST_RULE,$(t))))
 
-check-benchtools-unit: $(BENCH_TESTS)
+check-benchtools-unit: $(BENCH_TESTS) ## cmocka unit tests of the benchmark tools
 	$(Q)fail=0; for t in $(BENCH_TESTS); do \
 	  BENCH_FIXTURES=tests/fixtures $$t || fail=1; done; exit $$fail
 
-check-benchtools-integration: $(BENCH_BIN)/linkemu
+check-benchtools-integration: $(BENCH_BIN)/linkemu ## the link emulator against its profiles (tests/bench/linkemu.sh)
 	$(Q)LINKEMU=$(BENCH_BIN)/linkemu bash tests/bench/linkemu.sh
 
-check-benchtools: check-benchtools-unit check-benchtools-integration
+check-benchtools: check-benchtools-unit check-benchtools-integration ## benchmark tools: unit tests and the link emulator test
 
-check-report-html: $(BENCH_BIN)/benchreport
+check-report-html: $(BENCH_BIN)/benchreport ## report.html in headless Chromium: charts drawn, tables filled, a screenshot
 	$(Q)BENCHREPORT=$(BENCH_BIN)/benchreport REPORT_HTML_OUT=$(BENCH_OUT)/report-html \
 	  bash tests/bench/report-html.sh
 
-CHECK_TARGETS += check-benchtools check-report-html
+CHECK_TARGETS += check-benchtools check-probe check-report-html
 
 -include $(shell find $(BENCH_OBJ) -name '*.d' 2>/dev/null)

@@ -29,10 +29,10 @@ CRI_GO_SRCS := $(filter-out %_test.go,$(wildcard benchmarks/cri/podbench/*.go))
 
 .PHONY: cri-tools cri-deps cri-podspec check-cri check-cri-unit check-cri-e2e
 
-cri-tools: $(CRI_BIN)/podbench $(CRI_PAUSE)/digest
+cri-tools: $(CRI_BIN)/podbench $(CRI_PAUSE)/digest ## the Go CRI client and the pause image
 
 # The packages (containerd, crun, Go, gRPC, gogo protobuf, skopeo, ...).
-cri-deps:
+cri-deps: ## install the CRI packages (containerd, crun, Go, ...)
 	$(Q)bash scripts/deps.sh cri
 
 $(CRI_API_STAMP): benchmarks/cri/cri-api.sh
@@ -47,26 +47,26 @@ $(CRI_PAUSE)/digest: benchmarks/cri/pause/pause.c benchmarks/cri/pause.sh
 	@$(if $(Q),echo '  PAUSE   $(CRI_PAUSE)')
 	$(Q)bash benchmarks/cri/pause.sh build $(CRI_PAUSE) >/dev/null
 
-cri-podspec:
+cri-podspec: ## regenerate benchmarks/cri/pods.json from deploy/k8s/*.yaml
 	$(Q)python3 benchmarks/cri/podspec.py --write
 
-check-cri-unit: $(CRI_API_STAMP)
+check-cri-unit: $(CRI_API_STAMP) ## go vet, Go unit tests, pods.json against deploy/k8s
 	$(Q)test -z "$$(gofmt -l benchmarks/cri/podbench)" || \
 	  { echo "gofmt: not formatted: $$(gofmt -l benchmarks/cri/podbench)"; exit 1; }
 	$(Q)$(CRI_GOENV) $(GO) vet ./benchmarks/cri/podbench
 	$(Q)$(CRI_GOENV) $(GO) test -count=1 ./benchmarks/cri/podbench
-	$(Q)python3 benchmarks/cri/podspec.py --check && echo "ok   benchmarks/cri/pods.json matches deploy/k8s/*.yaml"
+	$(Q)python3 benchmarks/cri/podspec.py --check && echo "ok - benchmarks/cri/pods.json matches deploy/k8s/*.yaml"
 
 # The end-to-end test needs $(IMAGE_PREFIX)/hello:scratch in the engine:
 # only that one image is built here.
 # The link emulator comes from benchtools.mk (absent in the image builder).
-check-cri-e2e: cri-tools $(if $(BENCH_BIN),$(BENCH_BIN)/linkemu)
+check-cri-e2e: cri-tools $(if $(BENCH_BIN),$(BENCH_BIN)/linkemu) ## one cold and one warm pod of hello:scratch through a private containerd (engine)
 	$(Q)$(MAKE) --no-print-directory images SERVICES=hello VARIANTS=scratch
 	$(Q)IMAGE_PREFIX='$(IMAGE_PREFIX)' PODBENCH='$(abspath $(CRI_BIN)/podbench)' \
 	  PAUSE_DIR='$(abspath $(CRI_PAUSE))' LINKEMU='$(abspath $(CRI_BIN)/linkemu)' \
 	  bash tests/bench/cri.sh
 
-check-cri: cri-deps
+check-cri: cri-deps ## CRI unit tests, then pods through a private containerd (engine)
 	$(Q)$(MAKE) --no-print-directory check-cri-unit check-cri-e2e
 
 CHECK_TARGETS += check-cri

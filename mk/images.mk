@@ -25,18 +25,18 @@ SL_IMAGES_ENV = IMAGE_PREFIX='$(IMAGE_PREFIX)' SERVICES='$(SERVICES)' \
 
 .PHONY: engine bases images check-images
 
-engine:
+engine: ## start the Docker engine if none answers
 	$(Q)scripts/engine.sh ensure
 
-bases: engine
+bases: engine ## provide the base images and write build/bases.env
 	$(Q)SL_BUILD_DIR='$(abspath $(BUILD))' SL_DOCKER='$(ENGINE)' scripts/bases.sh $(BASES_FLAGS)
 
 # REVISION comes from the top Makefile; CREATED defaults to the commit time
 # in images.sh so that an unchanged tree reuses every cached layer.
-images: bases
+images: bases ## build SERVICES x VARIANTS images, tagged IMAGE_PREFIX/<service>:<variant>
 	$(Q)$(SL_IMAGES_ENV) REVISION='$(REVISION)' scripts/images.sh
 
-check-images: images
+check-images: images ## the image tests against the real engine (tests/images)
 	$(Q)scripts/deps.sh images
 	$(Q)$(SL_IMAGES_ENV) tests/images/run.sh
 

@@ -15,10 +15,10 @@ K8S_VARS := K8S_REGISTRY K8S_REPS K8S_SERVICES K8S_VARIANTS K8S_REPLICAS \
 export $(K8S_VARS)
 
 .PHONY: bench-k8s check-k8s
-bench-k8s: $(BENCH_BIN)/k8s-phases $(BENCH_BIN)/manifest-size $(BENCH_BIN)/benchreport
+bench-k8s: $(BENCH_BIN)/k8s-phases $(BENCH_BIN)/manifest-size $(BENCH_BIN)/benchreport ## pod start-up benchmark on the current kubectl context
 	$(Q)BENCH_BIN=$(BENCH_BIN) bash benchmarks/k8s/podstart.sh
 
-check-k8s: $(BENCH_BIN)/k8s-phases $(BENCH_BIN)/benchreport
+check-k8s: $(BENCH_BIN)/k8s-phases $(BENCH_BIN)/benchreport ## offline checks of the Kubernetes bench (no cluster)
 	$(Q)BENCH_BIN=$(BENCH_BIN) bash benchmarks/k8s/lint.sh
 
 CHECK_TARGETS += check-k8s

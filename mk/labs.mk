@@ -32,30 +32,30 @@ $(LABS_BIN)/pullmodel: $(PULLMODEL_SRCS) benchmarks/analysis/model.h benchmarks/
 	@$(if $(Q),echo '  CCLD    $@')
 	$(Q)$(CC) $(LABS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(PULLMODEL_SRCS) $(SL_SAN) -lm
 
-labs-deps:
+labs-deps: ## install the packages the labs need
 	$(Q)bash scripts/deps.sh images bench cri sbom labs
 
 # The images the labs use besides lab 1's hello images, from the same
 # build arguments as make images (so they come from its cache).
-labs-prepare: labs-deps bases benchtools cri-tools sbom-tools $(LABS_BIN)/pullmodel
+labs-prepare: labs-deps bases bench-tools cri-tools sbom-tools $(LABS_BIN)/pullmodel ## what the labs need: bases, tools, images
 	$(Q)$(MAKE) --no-print-directory images IMAGE_PREFIX=$(LABS_PREFIX) SERVICES='whoami notes' VARIANTS=scratch
 
-check-pullmodel: $(LABS_BIN)/pullmodel
+check-pullmodel: $(LABS_BIN)/pullmodel ## tests of the pull-time model command
 	$(Q)PULLMODEL='$(abspath $(LABS_BIN)/pullmodel)' bash tests/labs/pullmodel.sh
 
-labs-lint:
+labs-lint: ## check the lab pages only: markers, samples, figures
 	$(Q)tests/labs/run.sh --lint
 
-check-labs: labs-prepare check-pullmodel
+check-labs: labs-prepare check-pullmodel ## run every lab and check its page (engine)
 	$(Q)bash tests/labs/selftest.sh
 	$(Q)status=0; tests/labs/run.sh $(LABS_ARGS) $(LABS) || status=$$?; \
 	  [ '$(LABS_KEEP_IMAGES)' = 1 ] || $(MAKE) --no-print-directory labs-clean-images; exit $$status
 
-labs-update: labs-prepare
+labs-update: labs-prepare ## run the labs and rewrite the pages with the sample output
 	$(Q)tests/labs/run.sh --write $(LABS_ARGS) $(LABS)
 
 # Only our own tags; --no-prune keeps the build cache's parent layers.
-labs-clean-images:
+labs-clean-images: ## remove the labs' own image tags
 	$(Q)ids=$$(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep '^$(LABS_PREFIX)/' || true); \
 	  [ -z "$$ids" ] || docker rmi --no-prune $$ids >/dev/null
 

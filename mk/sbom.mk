@@ -37,29 +37,29 @@ $(SBOM_STAMP): $(SBOM_TOOLS)/package.json $(SBOM_TOOLS)/package-lock.json
 	cd $(SBOM_TOOLS) && npm install --no-audit --no-fund --no-save --loglevel=error
 	@touch $@
 
-sbom-tools: $(SBOM_STAMP)
+sbom-tools: $(SBOM_STAMP) ## install tools/sbom with npm from its lock file
 
-sbom: sbom-tools
+sbom: sbom-tools ## one CycloneDX SBOM per image, and the attack-surface table
 	$(Q)ENGINE='$(or $(ENGINE),docker)' scripts/sbom.sh $(SBOM_DIR) $(SL_SBOM_IMAGES)
 	$(Q)ENGINE='$(or $(ENGINE),docker)' scripts/attack-surface.sh \
 	  -o $(SBOM_DIR)/attack-surface.csv -o $(SBOM_DIR)/attack-surface.json $(SL_SBOM_IMAGES)
 
-attack-surface:
+attack-surface: ## the attack-surface table of the images (CSV and JSON)
 	@bash scripts/deps.sh sbom
 	$(Q)mkdir -p $(SBOM_DIR)
 	$(Q)ENGINE='$(or $(ENGINE),docker)' scripts/attack-surface.sh \
 	  -o $(SBOM_DIR)/attack-surface.csv -o $(SBOM_DIR)/attack-surface.json $(SL_SBOM_IMAGES)
 	@cat $(SBOM_DIR)/attack-surface.csv
 
-scan:
+scan: ## vulnerability counts per image from the SBOMs, where a scanner is installed
 	@bash scripts/deps.sh sbom
 	$(Q)scripts/scan.sh $(SBOM_DIR)
 
-check-licenses:
+check-licenses: ## reuse lint of the repository, and proof the lint can fail
 	@bash scripts/deps.sh sbom
 	$(Q)bash tests/sbom/reuse-lint.sh
 
-check-sbom: images sbom-tools
+check-sbom: images sbom-tools ## the SBOM, scan and attack-surface tests against the real images (engine)
 	@bash scripts/deps.sh sbom
 	$(Q)$(SL_SBOM_ENV) bash tests/sbom/run.sh
 

@@ -64,14 +64,16 @@ common_log_SRCS := tests/unit/test_common_log.c
 
 -include $(wildcard $(SERVICES:%=services/%/service.mk))
 
-# Drop tests whose sources are not there yet (services in progress).
-UNIT_TESTS := $(foreach t,$(UNIT_TESTS),$(if $(strip $(foreach f,$($(t)_SRCS),$(if $(wildcard $(f)),,missing))),,$(t)))
+# A test whose sources are missing fails when it is built (check-unit),
+# naming them; `make all` does not need the tests (the naive image's builder
+# has no tests/ folder).
+sl_missing = $(strip $(foreach f,$(1),$(if $(wildcard $(f)),,$(f))))
 
 SL_BINS := $(SERVICES:%=$(OUT)/bin/%)
 SL_TEST_BINS := $(UNIT_TESTS:%=$(OUT)/tests/test_%)
 
 .PHONY: all check-unit check-integration install
-all: $(SL_BINS)
+all: $(SL_BINS) ## build every service (STATIC=1: static musl, SANITIZE=1: ASan+UBSan)
 
 $(OUT)/obj/%.o: %.c $(SL_DEP_PREREQ)
 	@mkdir -p $(@D)
@@ -86,7 +88,9 @@ SL_BUILD_ID := $(VERSION) $(VARIANT) $(REVISION)
 $(OUT)/build-id: FORCE
 	@mkdir -p $(@D)
 	@[ "$$(cat $@ 2>/dev/null)" = '$(SL_BUILD_ID)' ] || echo '$(SL_BUILD_ID)' > $@
-$(OUT)/obj/services/common/svc.o $(OUT)/obj/services/common/builtin.o $(OUT)/obj/services/hello/hello.o: $(OUT)/build-id
+# The list is derived: every source that names one of those macros.
+SL_BAKED_SRCS := $(shell grep -lE '\bSL_(VERSION|VARIANT|REVISION)\b' services/*/*.c tests/unit/*.c 2>/dev/null)
+$(SL_BAKED_SRCS:%.c=$(OUT)/obj/%.o): $(OUT)/build-id
 .PHONY: FORCE
 FORCE:
 
@@ -116,28 +120,28 @@ $(OUT)/tests/test_$(1): $(patsubst %.c,$(OUT)/obj/%.o,$($(1)_SRCS)) $(SL_COMMON_
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(SL_LINK) $$($(1)_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(SL_COMMON_LIB) $$(SL_CMOCKA_LIBS) $$(SL_MHD_LIBS) $$($(1)_LIBS) $$($(firstword $(subst _, ,$(1)))_LIBS) -lpthread
 endef
-$(foreach t,$(UNIT_TESTS),$(eval $(call sl_test_rule,$(t))))
+define sl_missing_rule
+$(OUT)/tests/test_$(1):
+	@echo "cannot build unit test $(1): source missing: $(call sl_missing,$($(1)_SRCS)) (listed in $(1)_SRCS)" >&2; exit 1
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call $(if $(call sl_missing,$($(t)_SRCS)),sl_missing_rule,sl_test_rule),$(t))))
 
 # Every unit test program runs even if an earlier one fails; the target
 # fails if any did.
-check-unit: $(SL_TEST_BINS)
+check-unit: $(SL_TEST_BINS) ## the cmocka unit tests of the services and the shared layer
 	@fail=0; for t in $(SL_TEST_BINS); do \
 	  echo "== $$t"; "$$t" || { echo "FAILED: $$t"; fail=1; }; \
 	done; exit $$fail
 
-# Each script gets at most SL_IT_TIMEOUT seconds, so one hung test cannot
-# stall CI; lib.sh is sourced by the scripts, not run.
+# Each suite gets at most SL_IT_TIMEOUT seconds, so one hung test cannot
+# stall CI; lib.sh is sourced by the suites, not run. The runner prints each
+# suite's results and one closing line with the total.
 SL_IT_TIMEOUT ?= 900
-check-integration: $(SL_BINS)
-	@fail=0; for t in $(sort $(wildcard tests/integration/*.sh)); do \
-	  case $$t in */lib.sh) continue;; esac; \
-	  echo "== $$t"; \
-	  SL_BIN=$(abspath $(OUT)/bin) timeout -k 10 $(SL_IT_TIMEOUT) bash "$$t"; rc=$$?; \
-	  if [ $$rc -eq 124 ]; then echo "FAILED: $$t (timed out after $(SL_IT_TIMEOUT) s)"; fail=1; \
-	  elif [ $$rc -ne 0 ]; then echo "FAILED: $$t"; fail=1; fi; \
-	done; exit $$fail
+check-integration: $(SL_BINS) ## the real binaries on free ports over real HTTP (tests/integration)
+	$(Q)SL_BIN=$(abspath $(OUT)/bin) TL_SUITE_TIMEOUT=$(SL_IT_TIMEOUT) bash tests/lib/run-suites.sh \
+	  $(filter-out tests/integration/lib.sh,$(sort $(wildcard tests/integration/*.sh)))
 
-install: $(SL_BINS)
+install: $(SL_BINS) ## install the binaries into DESTDIR/PREFIX/bin
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(SL_BINS) $(DESTDIR)$(PREFIX)/bin/
 
@@ -149,7 +153,7 @@ CHECK_TARGETS += check-unit check-integration
 # into build/bench/bin/ beside the other benchmark tools.
 MHD_BARE := $(BUILD)/bench/bin/mhd-bare
 .PHONY: mhd-bare
-mhd-bare: $(MHD_BARE)
+mhd-bare: $(MHD_BARE) ## the bare libmicrohttpd handler that bench-native compares against
 ifneq ($(STATIC),1)
 $(MHD_BARE): benchmarks/peers/mhd-bare/bare.c
 	@mkdir -p $(@D)

@@ -1,5 +1,6 @@
-# services/notes/service.mk: extra libraries, unit tests and the benchmark
-# of the notes service (included by mk/services.mk).
+# services/notes/service.mk: extra libraries and unit tests of the notes
+# service (included by mk/services.mk; its benchmark, bench-notes, is in
+# mk/bench.mk).
 
 notes_LIBS := $(SL_SQLITE_LIBS)
 
@@ -13,20 +14,3 @@ notes_api_SRCS := tests/unit/test_notes_api.c services/notes/api.c \
 # Reads vs a write held in its fsync: a gating VFS shim inside the test.
 notes_sync_SRCS := tests/unit/test_notes_sync.c services/notes/api.c \
   services/notes/db.c services/notes/db_open.c services/notes/note.c
-
-# bench-notes: HTTP (wrk) against the direct C rate of the same statements.
-# Not a test and not in `make check`; BENCH_NOTES_SECONDS sets the length of
-# each case (default 10).
-NOTES_BENCH_DIRECT := $(OUT)/bench/notes_direct
-BENCH_NOTES_SECONDS ?= 10
-
-$(NOTES_BENCH_DIRECT): $(OUT)/obj/benchmarks/notes/direct.o $(OUT)/obj/services/notes/db.o \
-  $(OUT)/obj/services/notes/db_open.o
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(SL_LINK) -o $@ $^ $(SL_SQLITE_LIBS) -lpthread
-
-.PHONY: bench-notes
-bench-notes: $(OUT)/bin/notes $(NOTES_BENCH_DIRECT)
-	NOTES_BIN=$(abspath $(OUT)/bin/notes) NOTES_DIRECT=$(abspath $(NOTES_BENCH_DIRECT)) \
-	  SECONDS_PER_CASE=$(BENCH_NOTES_SECONDS) bash benchmarks/notes/run.sh

@@ -30,11 +30,12 @@
 #   - stop leaves no process, mount, cgroup or socket behind; after a crash
 #     (containerd killed with a pod running) start refuses and stop ends
 #     the leftovers.
-# Ends with "N passed, N failed, N skipped". A missing package is a
+# Ends with the closing line of tests/lib/test-lib.sh. A missing package is a
 # failure naming it; a missing kernel feature is a skip naming it.
 #
 # Environment: PODBENCH, PAUSE_DIR, LINKEMU (make check-cri sets them), IMAGE_PREFIX
-# (default slimline), KEEP=1 keeps the work directory.
+# (default slimline), TL_KEEP=1 keeps the work directory (kept anyway when
+# a check failed).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -45,21 +46,13 @@ IMAGE_PREFIX=${IMAGE_PREFIX:-slimline}
 CTD=$ROOT/benchmarks/cri/containerd.sh
 SPEC=$ROOT/benchmarks/cri/pods.json
 
-pass=0 fail=0 skip=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
-skipped() { echo "SKIP $*"; skip=$((skip + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+# shellcheck source=tests/lib/test-lib.sh
+. "$ROOT/tests/lib/test-lib.sh"
 not() { ! "$@"; }
-finish() {
-  echo "$pass passed, $fail failed, $skip skipped"
-  [[ $fail -eq 0 ]]
-  exit
-}
 
 # --- preconditions ----------------------------------------------------------
 if [[ $(id -u) -ne 0 ]]; then
-  skipped "cri: needs root (containerd, mounts, cgroups); run make check-cri as root"
+  skip "cri" "needs root (containerd, mounts, cgroups); run make check-cri as root"
   finish
 fi
 missing=()
@@ -67,41 +60,38 @@ for c in containerd containerd-shim-runc-v2 ctr runc crun docker-registry skopeo
   command -v "$c" >/dev/null || missing+=("$c")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
-  bad "cri: commands missing: ${missing[*]} (install the cri group: bash scripts/deps.sh cri)"
+  not_ok "cri: commands missing: ${missing[*]} (install the cri group: bash scripts/deps.sh cri)"
   finish
 fi
-[[ -x "$PODBENCH" ]] || { bad "cri: $PODBENCH not built (make cri-tools)"; finish; }
-[[ -s "$PAUSE_DIR/digest" ]] || { bad "cri: no pause image in $PAUSE_DIR (make cri-tools)"; finish; }
+[[ -x "$PODBENCH" ]] || { not_ok "cri: $PODBENCH not built (make cri-tools)"; finish; }
+[[ -s "$PAUSE_DIR/digest" ]] || { not_ok "cri: no pause image in $PAUSE_DIR (make cri-tools)"; finish; }
 if ! grep -qw overlay /proc/filesystems && ! modprobe overlay 2>/dev/null; then
-  skipped "cri: the kernel has no overlay filesystem (CONFIG_OVERLAY_FS): containerd's overlayfs snapshotter cannot work"
+  skip "cri" "the kernel has no overlay filesystem (CONFIG_OVERLAY_FS): containerd's overlayfs snapshotter cannot work"
   finish
 fi
 if ! unshare -m --propagation private true 2>/dev/null; then
-  skipped "cri: cannot create a mount namespace (unshare -m): the kernel or the sandbox forbids it"
+  skip "cri" "cannot create a mount namespace (unshare -m): the kernel or the sandbox forbids it"
   finish
 fi
 HELLO=$IMAGE_PREFIX/hello:scratch
 if ! docker image inspect "$HELLO" >/dev/null 2>&1; then
-  bad "cri: image $HELLO not in the engine (make images SERVICES=hello VARIANTS=scratch IMAGE_PREFIX=$IMAGE_PREFIX)"
+  not_ok "cri: image $HELLO not in the engine (make images SERVICES=hello VARIANTS=scratch IMAGE_PREFIX=$IMAGE_PREFIX)"
   finish
 fi
 
 # --- work directory and cleanup --------------------------------------------
-# Short path: containerd's socket path must fit a sockaddr_un.
-tmp=$(mktemp -d /tmp/sl-cri.XXXXXX)
+# Short path: containerd's socket path must fit a sockaddr_un. test-lib.sh
+# keeps it when a check failed (logs: c/containerd.log, registry.log).
+tmp=$TL_TMP
 D=$tmp/c
 REG_PID='' LE_PID=''
 cleanup() {
-  [[ -n "$LE_PID" ]] && kill "$LE_PID" 2>/dev/null
-  [[ -d "$D" ]] && bash "$CTD" stop "$D" --purge >/dev/null 2>&1
-  [[ -n "$REG_PID" ]] && { kill "$REG_PID" 2>/dev/null; wait "$REG_PID" 2>/dev/null; }
-  if [[ $fail -eq 0 && "${KEEP:-0}" != 1 ]]; then rm -rf "$tmp"; else echo "cri: kept $tmp (logs: $D/containerd.log, $tmp/registry.log)"; fi
+  [[ -z "$LE_PID" ]] || kill "$LE_PID" 2>/dev/null
+  [[ ! -d "$D" ]] || bash "$CTD" stop "$D" --purge >/dev/null 2>&1
+  [[ -z "$REG_PID" ]] || { kill "$REG_PID" 2>/dev/null; wait "$REG_PID" 2>/dev/null; }
 }
-trap cleanup EXIT
+at_exit cleanup
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 # kv LINE KEY: the value of KEY in a podbench key=value line.
 kv() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
 
@@ -134,11 +124,11 @@ if unshare --pid --fork true 2>/dev/null; then
     wait "$upid"
     check "pause exits 0 on SIGTERM" test $? -eq 0
   else
-    bad "pause did not start under unshare --pid --fork"
+    not_ok "pause did not start under unshare --pid --fork"
     kill "$upid" 2>/dev/null
   fi
 else
-  skipped "pause reaping: cannot create a PID namespace (unshare --pid)"
+  skip "pause reaping" "cannot create a PID namespace (unshare --pid)"
 fi
 
 # --- 2. pods.json against the manifests --------------------------------------
@@ -178,7 +168,7 @@ docker-registry serve "$tmp/registry/config.yml" >"$tmp/registry.log" 2>&1 &
 REG_PID=$!
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$RP/v2/" 2>/dev/null && break; sleep 0.05; done
 if ! curl -fsS -o /dev/null "http://127.0.0.1:$RP/v2/"; then
-  bad "docker-registry did not answer on 127.0.0.1:$RP (log: $tmp/registry.log)"
+  not_ok "docker-registry did not answer on 127.0.0.1:$RP (log: $tmp/registry.log)"
   finish
 fi
 SANDBOX=$(bash "$ROOT/benchmarks/cri/pause.sh" push "$PAUSE_DIR" "127.0.0.1:$RP" 2>"$tmp/push.log")
@@ -186,7 +176,7 @@ check "pause image pushed and pinned by digest ($SANDBOX)" \
   bash -c '[[ $1 == "127.0.0.1:'"$RP"'/slimline/pause@$(cat "$2")" ]]' _ "$SANDBOX" "$PAUSE_DIR/digest"
 REF=127.0.0.1:$RP/slimline/hello:scratch
 if ! skopeo copy --quiet --dest-tls-verify=false "docker-daemon:$HELLO" "docker://$REF" >>"$tmp/push.log" 2>&1; then
-  bad "skopeo copy $HELLO to the registry (log: $tmp/push.log)"
+  not_ok "skopeo copy $HELLO to the registry (log: $tmp/push.log)"
   finish
 fi
 # What a pull must fetch, as the registry serves it: manifest, config,
@@ -204,7 +194,7 @@ check "hello:scratch in the registry (manifest $man_digest, one layer, $wire byt
 # --- 4. private containerd ----------------------------------------------------
 if ! SOCK=$(bash "$CTD" start "$D" --sandbox-image "$SANDBOX" 2>"$tmp/start.log"); then
   cat "$tmp/start.log" | sed 's/^/    /'
-  bad "containerd.sh start"
+  not_ok "containerd.sh start"
   finish
 fi
 ok "containerd.sh start: $(tail -n 2 "$tmp/start.log" | head -n 1)"
@@ -257,7 +247,7 @@ check_proc() {
   insp=$("$PODBENCH" inspect --socket "$SOCK" --name "$pod")
   pid=$(sed -n 's/^container.pid=//p' <<<"$insp")
   if [[ -z "$pid" || ! -r /proc/$pid/status ]]; then
-    bad "$name: container pid from inspect (${pid:-none})"
+    not_ok "$name: container pid from inspect (${pid:-none})"
     return
   fi
   PROC_PID=$pid
@@ -279,7 +269,7 @@ line=$("$PODBENCH" run --socket "$SOCK" --image "$REF" --port "$P1" --spec "$SPE
   --runtime runc --name cold1 --timeout 60s 2>"$tmp/run.err")
 rc=$?
 if [[ $rc -ne 0 ]]; then
-  bad "cold pod: podbench run exit $rc: $(cat "$tmp/run.err")"
+  not_ok "cold pod: podbench run exit $rc: $(cat "$tmp/run.err")"
 else
   echo "     cold: $line"
   check_line "cold pod" "$line" pulled runc
@@ -301,7 +291,7 @@ line=$("$PODBENCH" run --socket "$SOCK" --image "$REF" --port "$P2" --spec "$SPE
   --runtime runc --name warm1 --rm --timeout 60s 2>"$tmp/run.err")
 rc=$?
 if [[ $rc -ne 0 ]]; then
-  bad "warm pod: podbench run exit $rc: $(cat "$tmp/run.err")"
+  not_ok "warm pod: podbench run exit $rc: $(cat "$tmp/run.err")"
 else
   echo "     warm: $line"
   check_line "warm pod" "$line" present runc
@@ -313,7 +303,7 @@ line=$("$PODBENCH" run --socket "$SOCK" --image "$REF" --port "$P3" --spec "$SPE
   --runtime crun --name crun1 --timeout 60s 2>"$tmp/run.err")
 rc=$?
 if [[ $rc -ne 0 ]]; then
-  bad "crun pod: podbench run exit $rc: $(cat "$tmp/run.err")"
+  not_ok "crun pod: podbench run exit $rc: $(cat "$tmp/run.err")"
 else
   echo "     crun: $line"
   check "crun pod: runtime=crun, ready after start" \
@@ -328,7 +318,7 @@ line=$("$PODBENCH" run --socket "$SOCK" --image "$REF" --port "$P4" --security i
   --name img1 --timeout 60s 2>"$tmp/run.err")
 rc=$?
 if [[ $rc -ne 0 ]]; then
-  bad "image-mode pod: podbench run exit $rc: $(cat "$tmp/run.err")"
+  not_ok "image-mode pod: podbench run exit $rc: $(cat "$tmp/run.err")"
 else
   insp=$("$PODBENCH" inspect --socket "$SOCK" --name img1)
   ipid=$(sed -n 's/^container.pid=//p' <<<"$insp")
@@ -381,7 +371,7 @@ if [[ -x "$LINKEMU" ]]; then
   for _ in $(seq 1 100); do [[ -s "$tmp/linkemu.port" ]] && break; sleep 0.02; done
   LP=$(tr -dc '0-9' <"$tmp/linkemu.port" 2>/dev/null)
   if [[ -z "$LP" ]]; then
-    bad "linkemu did not start (log: $tmp/linkemu.log)"
+    not_ok "linkemu did not start (log: $tmp/linkemu.log)"
   else
     bash "$CTD" route "$D" "127.0.0.1:$RP" "127.0.0.1:$LP"
     line=$("$PODBENCH" run --socket "$SOCK" --image "$REF" --port "$(free_port)" --spec "$SPEC" --service hello \
@@ -403,7 +393,7 @@ if [[ -x "$LINKEMU" ]]; then
   bash "$CTD" route "$D" "127.0.0.1:$RP"
   check "after the routed pulls: no blob of hello:scratch left" all_absent
 else
-  bad "linkemu not built ($LINKEMU; make benchtools): pulls through the link emulator untested"
+  not_ok "linkemu not built ($LINKEMU; make benchtools): pulls through the link emulator untested"
 fi
 
 # --- 11. stop, and a crash --------------------------------------------------------
@@ -455,11 +445,11 @@ if SOCK=$(bash "$CTD" start "$D" --sandbox-image "$SANDBOX" 2>"$tmp/start.log");
   if [[ -n "$ppid" ]]; then
     check "after a crash: the pod's process (pid $ppid) is gone" gone "$ppid"
   else
-    bad "after a crash: no container pid from inspect ($(cat "$tmp/run.err"))"
+    not_ok "after a crash: no container pid from inspect ($(cat "$tmp/run.err"))"
   fi
   check_stopped "after a crash"
 else
-  bad "containerd.sh start (again): $(tail -n 1 "$tmp/start.log")"
+  not_ok "containerd.sh start (again): $(tail -n 1 "$tmp/start.log")"
 fi
 
 finish

@@ -12,16 +12,12 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-
-pass=0 fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+# shellcheck source=tests/lib/test-lib.sh
+. "$ROOT/tests/lib/test-lib.sh"
 jqe() { jq -e "$@" >/dev/null 2>&1; }
 
-tmp=$(mktemp -d /tmp/slimline-bench-quick.XXXXXX)
-# Kept when a check fails, for a look at the folder and the log.
-trap '[[ $fail -eq 0 ]] && rm -rf "$tmp" || echo "bench_quick: kept $tmp"' EXIT
+# Kept when a check fails (test-lib.sh), for a look at the folder and the log.
+tmp=$TL_TMP
 out=$tmp/results
 phases=(size pull_cold start_warm start_published start_cold load pod_warm pod_cold)
 
@@ -31,8 +27,8 @@ rc=$?
 if [[ $rc -eq 0 ]]; then
   ok "bench.sh --quick exits 0"
 else
-  bad "bench.sh --quick exits 0 (exit $rc); last lines:"
   tail -n 20 "$tmp/bench.log" | sed 's/^/    /'
+  not_ok "bench.sh --quick exits 0" "exit $rc; last lines above"
 fi
 
 check "env.json is JSON with kernel, engine, storage driver, git revision" \
@@ -66,7 +62,7 @@ for v in scratch; do
       "grep -q '^size,${IMAGE_PREFIX:-slimline}/hello:$v,.*,bytes_wire,[0-9]*,B,ok' '$out/samples.csv' &&
        grep -qE '^start_warm,${IMAGE_PREFIX:-slimline}/hello:$v,.*,ok,' '$out/samples.csv'"
   else
-    bad "image ${IMAGE_PREFIX:-slimline}/hello:$v exists (make images)"
+    not_ok "image ${IMAGE_PREFIX:-slimline}/hello:$v exists (make images)"
   fi
 done
 check "profiles.csv lists loopback" grep -q '^loopback,0,0$' "$out/profiles.csv"
@@ -86,5 +82,4 @@ sock=$(sed -n 's/.*private containerd up (\([^)]*\)).*/\1/p' "$tmp/bench.log")
 check "private containerd stopped (socket gone)" bash -c "[[ -n '$sock' && ! -S '$sock' ]]"
 check "no mount of the run left" bash -c "! grep -qE 'slb[0-9]+|bench/work-' /proc/mounts"
 
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish

@@ -22,23 +22,20 @@
 #  - the checker itself fails on a chart without data (a results folder
 #    without size samples: charts.c's "no data" plot) and on a table whose
 #    rows were removed.
-# Ends with "N passed, N failed"; exit 1 on any failure.
+# Ends with "N passed, N failed, N skipped" (tests/lib/test-lib.sh); exit 1 on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BENCHREPORT=${BENCHREPORT:-build/bench/bin/benchreport}
 FIXTURE=tests/fixtures/results-small
 OUT=${REPORT_HTML_OUT:-build/bench/report-html}
-pass=0 fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-ko() { echo "FAIL $*"; fail=$((fail + 1)); }
-summary() { echo "$pass passed, $fail failed"; [[ $fail -eq 0 ]]; }
+# shellcheck source=tests/lib/test-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/test-lib.sh"
 
-[[ -x $BENCHREPORT ]] || { ko "$BENCHREPORT not built"; summary; exit 1; }
-bash scripts/deps.sh browser || { ko "chromium missing: scripts/deps.sh browser failed"; summary; exit 1; }
-CHROMIUM=$(command -v chromium) || { ko "chromium not in PATH"; summary; exit 1; }
+[[ -x $BENCHREPORT ]] || { not_ok "$BENCHREPORT not built"; finish; }
+bash scripts/deps.sh browser || { not_ok "chromium missing: scripts/deps.sh browser failed"; finish; }
+CHROMIUM=$(command -v chromium) || { not_ok "chromium not in PATH"; finish; }
 
-tmp=$(mktemp -d /tmp/slimline-report-html.XXXXXX)
-trap '[[ -n ${KEEP:-} ]] || rm -rf "$tmp"' EXIT
+tmp=$TL_TMP
 rm -rf "$OUT" && mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
@@ -129,17 +126,17 @@ judge() { # DOM PAGE MD
 if report good && [[ -s $tmp/good/report.html ]]; then
   ok "benchreport wrote report.html ($(wc -c <"$tmp/good/report.html") bytes)"
 else
-  ko "benchreport on $FIXTURE: $(tail -3 "$tmp/good/benchreport.log" 2>/dev/null)"
-  summary; exit 1
+  not_ok "benchreport on $FIXTURE: $(tail -3 "$tmp/good/benchreport.log" 2>/dev/null)"
+  finish
 fi
 page=$tmp/good/report.html
 cp "$page" "$tmp/good/report.md" "$OUT/"
 chrome --dump-dom "file://$page" >"$OUT/report.dom.html"
-if grep -q '</table>' "$OUT/report.dom.html"; then ok "chromium rendered report.html"; else ko "chromium: empty DOM (see $OUT/chromium.log)"; fi
-if grep -q '<script' "$page" "$OUT/report.dom.html"; then ko "report.html has a script"; else ok "no script"; fi
-if grep -qE '\ssrc=' "$OUT/report.dom.html"; then ko "src= in the DOM"; else ok "no src="; fi
+if grep -q '</table>' "$OUT/report.dom.html"; then ok "chromium rendered report.html"; else not_ok "chromium: empty DOM (see $OUT/chromium.log)"; fi
+if grep -q '<script' "$page" "$OUT/report.dom.html"; then not_ok "report.html has a script"; else ok "no script"; fi
+if grep -qE '\ssrc=' "$OUT/report.dom.html"; then not_ok "src= in the DOM"; else ok "no src="; fi
 bad_href=$(grep -oE "href=[\"'][^\"'#][^\"']*" "$OUT/report.dom.html" | head -3)
-if [[ -z $bad_href ]]; then ok "every href is an in-page anchor"; else ko "hrefs to resources: $bad_href"; fi
+if [[ -z $bad_href ]]; then ok "every href is an in-page anchor"; else not_ok "hrefs to resources: $bad_href"; fi
 
 # 2. rendered sizes, drawn data, table rows
 measure_copy "$page" "$tmp/good/measure.html" 1
@@ -149,13 +146,13 @@ if out=$(judge "$OUT/measure.dom.html" "$page" "$tmp/good/report.md"); then
   ok "$(grep -c '^svg ' "$OUT/measure.txt") charts drawn with data, $(grep -c '^table ' "$OUT/measure.txt") tables with rows"
   sed 's/^/     /' "$OUT/measure.txt"
 else
-  ko "charts and tables in chromium:"; echo "$out"
+  not_ok "charts and tables in chromium:"; echo "$out"
 fi
 
 # 3. the policy as written blocks a script
 measure_copy "$page" "$tmp/good/blocked.html" 0
 if chrome --dump-dom "file://$tmp/good/blocked.html" | grep -q '<pre id="measure">'; then
-  ko "a script in report.html would run (Content-Security-Policy not applied)"
+  not_ok "a script in report.html would run (Content-Security-Policy not applied)"
 else
   ok "report.html's Content-Security-Policy blocks a script"
 fi
@@ -167,7 +164,7 @@ dims=$(od -An -tu1 -j16 -N8 "$OUT/report.png" 2>/dev/null |
 if [[ $(head -c 8 "$OUT/report.png" 2>/dev/null | od -An -tx1 | tr -d ' ') == 89504e470d0a1a0a && $dims == 1280x4000 ]]; then
   ok "screenshot $OUT/report.png ($dims, $(wc -c <"$OUT/report.png") bytes)"
 else
-  ko "screenshot $OUT/report.png missing or not 1280x4000 PNG (${dims:-none})"
+  not_ok "screenshot $OUT/report.png missing or not 1280x4000 PNG (${dims:-none})"
 fi
 
 # 5. the checker fails on an empty chart and on a table without rows
@@ -178,10 +175,10 @@ if report nosize size; then
   if grep -q '^  chart-size: no data drawn' <<<"$out"; then
     ok "checker fails a chart without data:$(tr '\n' ';' <<<"$out")"
   else
-    ko "checker did not fail on the size chart without data:$(tr '\n' ';' <<<"$out")"
+    not_ok "checker did not fail on the size chart without data:$(tr '\n' ';' <<<"$out")"
   fi
 else
-  ko "benchreport without size samples failed"
+  not_ok "benchreport without size samples failed"
 fi
 cp -r "$tmp/good" "$tmp/norows"
 grep -v '^<tr><td>cloud</td>' "$page" >"$tmp/norows/report.html"
@@ -191,8 +188,8 @@ out=$(judge "$tmp/norows.dom" "$tmp/norows/report.html" "$tmp/norows/report.md")
 if grep -q '^  table [0-9]* (after .*): no data row' <<<"$out"; then
   ok "checker fails a table without rows:$(tr '\n' ';' <<<"$out")"
 else
-  ko "checker did not fail on a table without rows:$(tr '\n' ';' <<<"$out")"
+  not_ok "checker did not fail on a table without rows:$(tr '\n' ';' <<<"$out")"
 fi
 
 echo "report-html: screenshot $OUT/report.png, DOM dumps and measurements in $OUT/"
-summary
+finish

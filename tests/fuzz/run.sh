@@ -7,18 +7,16 @@
 # written to $FUZZ_DIR/crashes/<target>/ and fails the run: copy it into
 # tests/fuzz/corpus/<target>/ as a regression input once fixed.
 # Prints, per target: executions, seconds, corpus size, crashes; ends with
-# "N passed, N failed".
+# the closing line of tests/lib/test-lib.sh.
 set -uo pipefail
 mode=${1:?usage: run.sh run|check SECONDS TARGET...}
 secs=${2:?seconds}
 shift 2
 cd "$(dirname "$0")/../.." || exit 2
-: "${FUZZ_DIR:?FUZZ_DIR must name the build directory of the fuzz targets}"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL $*"; }
-
-[[ $# -gt 0 ]] || { echo "failure: no fuzz target built"; echo "0 passed, 1 failed"; exit 1; }
+# shellcheck source=tests/lib/test-lib.sh
+. tests/lib/test-lib.sh
+[[ -n ${FUZZ_DIR:-} ]] || { not_ok "FUZZ_DIR set" "FUZZ_DIR must name the build directory of the fuzz targets"; finish; }
+[[ $# -gt 0 ]] || { not_ok "fuzz targets" "no fuzz target given"; finish; }
 for t in "$@"; do
   bin=$FUZZ_DIR/$t seeds=tests/fuzz/corpus/$t
   work=$FUZZ_DIR/corpus/$t crashes=$FUZZ_DIR/crashes/$t
@@ -26,12 +24,12 @@ for t in "$@"; do
   dict=(); [[ -f tests/fuzz/$t.dict ]] && dict=(-dict="tests/fuzz/$t.dict")
   if [[ $mode == check ]]; then
     nseeds=$(find "$seeds" -type f | wc -l)
-    if [[ $nseeds -eq 0 ]]; then ko "$t: empty seed corpus $seeds"; continue; fi
+    if [[ $nseeds -eq 0 ]]; then not_ok "$t: seed corpus" "empty: $seeds"; continue; fi
     # -runs=0 executes every input once: a regression input that crashes fails here.
     if "$bin" -runs=0 "${dict[@]}" "$seeds" >"$FUZZ_DIR/$t.replay.log" 2>&1; then
       ok "$t: replayed $nseeds corpus inputs"
     else
-      ko "$t: corpus replay failed (see $FUZZ_DIR/$t.replay.log)"; tail -n 30 "$FUZZ_DIR/$t.replay.log"; continue
+      tail -n 30 "$FUZZ_DIR/$t.replay.log"; not_ok "$t: corpus replay" "failed (see $FUZZ_DIR/$t.replay.log)"; continue
     fi
   fi
   log=$FUZZ_DIR/$t.$mode.log
@@ -47,7 +45,6 @@ for t in "$@"; do
   printf '%s: %s executions in %.1f s, coverage %s edges, %s inputs in the work corpus, %s crash files\n' \
     "$t" "${execs:-?}" "$(awk -v a="$start" -v b="$end" 'BEGIN{print b-a}')" "${cov:-?}" "$size" "$ncrash"
   if [[ $rc -eq 0 && $ncrash -eq 0 ]]; then ok "$t: no crash in ${secs} s"
-  else ko "$t: rc $rc, crashes in $crashes (log $log)"; grep -m 5 -E 'ERROR|SUMMARY|==[0-9]+==' "$log"; fi
+  else grep -m 5 -E 'ERROR|SUMMARY|==[0-9]+==' "$log"; not_ok "$t: no crash in ${secs} s" "rc $rc, crashes in $crashes (log $log)"; fi
 done
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish

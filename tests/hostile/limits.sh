@@ -14,7 +14,7 @@ source "$(dirname "$0")/common.sh"
 
 PER_IP=4 TOTAL=12 MEM=8192 BODY=1024
 start hello --conn-memory=$MEM --max-body=$BODY --max-conns-per-ip=$PER_IP \
-  --max-conns=$TOTAL --conn-timeout=30 || { ko "start hello"; finish; exit 1; }
+  --max-conns=$TOTAL --conn-timeout=30 || finish
 
 big=$(head -c $((MEM * 2)) /dev/zero | tr '\0' a)
 expect_raw "header of $((MEM * 2)) bytes > --conn-memory=$MEM" \
@@ -36,9 +36,9 @@ expect_raw "body within the limit still echoed" \
 check "alive after oversized bodies" alive
 
 # Per-IP limit: fill it from 127.0.0.2, probe from 127.0.0.1.
-$RAW hold "$PORT" $PER_IP --bind 127.0.0.2 --timeout 6 >"$TMP/ip.out" 2>"$TMP/ip.err" &
+$RAW hold "$PORT" $PER_IP --bind 127.0.0.2 --timeout 6 >"$TL_TMP/ip.out" 2>"$TL_TMP/ip.err" &
 holder=$!
-for _ in $(seq 50); do grep -q ready "$TMP/ip.err" && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q ready "$TL_TMP/ip.err" && break; sleep 0.1; done
 sleep 0.3
 got=$(raw "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" --bind 127.0.0.2 --timeout 3)
 check "connection $((PER_IP + 1)) from 127.0.0.2 refused (got '${got%% *}')" \
@@ -50,11 +50,11 @@ kill $holder 2>/dev/null; wait $holder 2>/dev/null
 # Total limit: $TOTAL connections from three addresses, each under PER_IP.
 holders=()
 for a in 127.0.0.3 127.0.0.4 127.0.0.5; do
-  $RAW hold "$PORT" $PER_IP --bind $a --timeout 6 >"$TMP/t$a.out" 2>"$TMP/t$a.err" &
+  $RAW hold "$PORT" $PER_IP --bind $a --timeout 6 >"$TL_TMP/t$a.out" 2>"$TL_TMP/t$a.err" &
   holders+=($!)
 done
 for a in 127.0.0.3 127.0.0.4 127.0.0.5; do
-  for _ in $(seq 50); do grep -q ready "$TMP/t$a.err" && break; sleep 0.1; done
+  for _ in $(seq 50); do grep -q ready "$TL_TMP/t$a.err" && break; sleep 0.1; done
 done
 sleep 0.3
 got=$(raw "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" --bind 127.0.0.6 --timeout 3)
@@ -64,4 +64,5 @@ ok_again=0
 for _ in $(seq 30); do [[ $(status /healthz) == 200 ]] && { ok_again=1; break; }; sleep 0.2; done
 check "serves /healthz again once the flood is gone" test $ok_again -eq 1
 check "server process still running" kill -0 "$SVC_PID"
+stop
 finish

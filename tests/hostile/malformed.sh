@@ -18,7 +18,7 @@ post() { # post JSON_BODY_TEXT (printf %b escapes) -> raw POST /notes
 count() { curl -s --max-time 5 "http://127.0.0.1:$PORT/notes?limit=100" | jq '.notes | length'; }
 
 # --- the HTTP layer (hello) ---------------------------------------------
-start hello || { ko "start hello"; finish; exit 1; }
+start hello || finish
 expect_raw "HTTP/0.9-style request line" "GET /\r\n\r\n" '400'
 expect_raw "request line of one word" "GARBAGE\r\n\r\n" '400|closed|reset'
 expect_raw "unknown HTTP version" "GET / HTTP/9.9\r\n$H\r\n" '505|400'
@@ -48,9 +48,9 @@ expect_raw "chunk size not hex" "POST /echo HTTP/1.1\r\n${H}Transfer-Encoding: c
 expect_raw "chunk longer than its size" "POST /echo HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n" '400'
 expect_raw "well-formed chunked body still works" "POST /echo HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" '200'
 for p in '/../../etc/passwd' '/%2e%2e/%2e%2e/etc/passwd' '/..%2f..%2fetc%2fpasswd' '/%2E%2E%5C%2E%2E%5Cetc%5Cpasswd'; do
-  got=$(raw "GET $p HTTP/1.1\r\n$H\r\n" --out "$TMP/resp")
-  if [[ ${got%% *} =~ ^(400|404)$ ]] && ! grep -q 'root:' "$TMP/resp"; then ok "traversal $p -> ${got%% *}, no file content"
-  else ko "traversal $p: got '$got'"; fi
+  got=$(raw "GET $p HTTP/1.1\r\n$H\r\n" --out "$TL_TMP/resp")
+  if [[ ${got%% *} =~ ^(400|404)$ ]] && ! grep -q 'root:' "$TL_TMP/resp"; then ok "traversal $p -> ${got%% *}, no file content"
+  else not_ok "traversal $p: got '$got'"; fi
 done
 expect_raw "bad percent escape in the path" "GET /%zz HTTP/1.1\r\n$H\r\n" '400|404'
 expect_raw "truncated percent escape in the path" "GET /% HTTP/1.1\r\n$H\r\n" '400|404'
@@ -61,12 +61,12 @@ check "hello alive after malformed requests" alive
 stop
 
 # --- notes: JSON validation and storage ----------------------------------
-start notes --db="$TMP/notes.db" || { ko "start notes"; finish; exit 1; }
+start notes --db="$TL_TMP/notes.db" || finish
 got=$(post '{"title":"first","body":"kept"}' | $RAW send "$PORT")
 check "a valid note is created (got ${got%% *})" test "${got%% *}" = 201
 before=$(count)
 sendpost() { local d=$1 j=$2 want=$3 got; got=$(post "$j" | $RAW send "$PORT")
-  if [[ ${got%% *} =~ ^($want)$ ]]; then ok "$d -> ${got%% *}"; else ko "$d: got '$got', want $want"; fi; }
+  if [[ ${got%% *} =~ ^($want)$ ]]; then ok "$d -> ${got%% *}"; else not_ok "$d: got '$got', want $want"; fi; }
 sendpost "invalid UTF-8 in the title" '{"title":"\xc3\x28","body":""}' '400'
 sendpost "overlong UTF-8 (/ as 2 bytes)" '{"title":"\xc0\xaf","body":""}' '400'
 sendpost "UTF-16 surrogate as UTF-8" '{"title":"\xed\xa0\x80","body":""}' '400'
@@ -91,7 +91,7 @@ check "number of notes unchanged by the bad requests ($before -> $after)" test "
 # SQL-looking text is stored literally and comes back byte for byte.
 sql="'); DROP TABLE notes;--"
 json=$(jq -cn --arg t "$sql" --arg b "x' OR '1'='1" '{title: $t, body: $b}')
-loc=$(curl -s -D - -o "$TMP/created" -H 'Content-Type: application/json' --data-binary "$json" \
+loc=$(curl -s -D - -o "$TL_TMP/created" -H 'Content-Type: application/json' --data-binary "$json" \
   "http://127.0.0.1:$PORT/notes" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
 got=$(curl -s "http://127.0.0.1:$PORT${loc:-/notes/0}")
 check "SQL-looking title round-trips literally" test "$(jq -r .title <<<"$got")" = "$sql"
@@ -100,5 +100,5 @@ check "notes table still there: $((before + 1)) notes" test "$(count)" = $((befo
 check "notes alive" alive
 stop
 check "database integrity_check ok after the run" \
-  test "$(sqlite3 "$TMP/notes.db" 'PRAGMA integrity_check')" = ok
+  test "$(sqlite3 "$TL_TMP/notes.db" 'PRAGMA integrity_check')" = ok
 finish

@@ -8,14 +8,14 @@
 source "$(dirname "$0")/common.sh"
 
 TIMEOUT=2
-start hello --conn-timeout=$TIMEOUT --max-conns-per-ip=64 || { ko "start hello"; finish; exit 1; }
+start hello --conn-timeout=$TIMEOUT --max-conns-per-ip=64 || finish
 
 # 10 connections with half a request line, 10 with half the headers.
-$RAW hold "$PORT" 10 --partial 'GET /heal' --timeout $((TIMEOUT + 8)) >"$TMP/line.out" 2>"$TMP/line.err" &
+$RAW hold "$PORT" 10 --partial 'GET /heal' --timeout $((TIMEOUT + 8)) >"$TL_TMP/line.out" 2>"$TL_TMP/line.err" &
 h1=$!
-$RAW hold "$PORT" 10 --partial $'GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ' --timeout $((TIMEOUT + 8)) >"$TMP/head.out" 2>"$TMP/head.err" &
+$RAW hold "$PORT" 10 --partial $'GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ' --timeout $((TIMEOUT + 8)) >"$TL_TMP/head.out" 2>"$TL_TMP/head.err" &
 h2=$!
-for _ in $(seq 50); do grep -q ready "$TMP/line.err" && grep -q ready "$TMP/head.err" && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q ready "$TL_TMP/line.err" && grep -q ready "$TL_TMP/head.err" && break; sleep 0.1; done
 
 # Normal clients meanwhile: each answered quickly.
 slow=0
@@ -27,12 +27,13 @@ check "5 normal requests answered 200 in < 1 s each while 20 slow clients hang" 
 wait $h1 $h2
 
 for f in line head; do
-  n=$(grep -c '^closed' "$TMP/$f.out")
-  late=$(awk -v max=$((TIMEOUT + 2)) '$1=="closed" && $2 > max' "$TMP/$f.out" | wc -l)
-  early=$(awk -v min=$((TIMEOUT - 1)) '$1=="closed" && $2 < min' "$TMP/$f.out" | wc -l)
+  n=$(grep -c '^closed' "$TL_TMP/$f.out")
+  late=$(awk -v max=$((TIMEOUT + 2)) '$1=="closed" && $2 > max' "$TL_TMP/$f.out" | wc -l)
+  early=$(awk -v min=$((TIMEOUT - 1)) '$1=="closed" && $2 < min' "$TL_TMP/$f.out" | wc -l)
   check "all 10 '$f' slow clients closed by the server (got $n)" test "$n" -eq 10
   check "'$f' slow clients closed within ${TIMEOUT}+2 s, not before ${TIMEOUT}-1 s (late $late, early $early)" \
     test "$late" -eq 0 -a "$early" -eq 0
 done
 check "server still healthy" alive
+stop
 finish

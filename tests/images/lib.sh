@@ -1,13 +1,15 @@
+# shellcheck shell=bash
 # tests/images/lib.sh: shared by the image tests (sourced, not run).
 #
 # Reads IMAGE_PREFIX, SERVICES, VARIANTS, ENGINE and build/bases.env (via
-# SL_BUILD_DIR). Gives: result counting (pass/fail/summary), the list of
-# images, a description of each image's base (the alpine stand-in is named
+# SL_BUILD_DIR). Results, finish and the scratch directory come from
+# tests/lib/test-lib.sh; this file gives the list of images, a description of each image's base (the alpine stand-in is named
 # as such on every line), resource names unique to this run, and cleanup.
 
 set -uo pipefail
-
-SL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/lib/test-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/test-lib.sh"
+SL_ROOT=$TL_ROOT
 SL_BUILD_DIR=${SL_BUILD_DIR:-$SL_ROOT/build}
 IMAGE_PREFIX=${IMAGE_PREFIX:-slimline}
 read -r -a SERVICES_A <<<"${SERVICES:-hello whoami notes}"
@@ -20,38 +22,17 @@ STOP_MAX=${SL_STOP_MAX:-5}
 
 BASES_ENV=$SL_BUILD_DIR/bases.env
 if [[ ! -r "$BASES_ENV" ]]; then
-  echo "failure: $BASES_ENV missing: run make bases" >&2
-  exit 1
+  not_ok "bases" "$BASES_ENV missing: run make bases"
+  finish
 fi
 # shellcheck source=/dev/null
 . "$BASES_ENV"
 
 docker() { command "$ENGINE" "$@"; }
 
-PASSED=0
-FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "PASS $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL $*"; }
-# check CONDITION-EXIT-STATUS TEXT: pass or fail on the last command's status.
-check() { if [[ $1 == 0 ]]; then pass "$2"; else fail "$2${3:+: $3}"; fi; }
-summary() {
-  echo "$PASSED passed, $FAILED failed"
-  [[ $FAILED == 0 ]]
-}
-
-# Lines written by parallel workers ("PASS ..."/"FAIL ...") counted here.
-collect() {
-  local f line
-  for f in "$@"; do
-    while IFS= read -r line; do
-      case "$line" in
-        PASS\ *) pass "${line#PASS }" ;;
-        FAIL\ *) fail "${line#FAIL }" ;;
-        *) echo "$line" ;;
-      esac
-    done <"$f"
-  done
-}
+# Workers run in the background, each into its own file (their ok/not_ok
+# are counted by test-lib.sh all the same); the files are shown in order.
+collect() { cat "$@"; }
 
 # run_workers: the script's worker IMAGE for every image under test, in
 # parallel, each into its own file; then their outputs in order (collect).
@@ -108,23 +89,21 @@ cleanup() {
   [[ -z "$ids" ]] || docker rm -f $ids >/dev/null 2>&1
   ids=$(docker volume ls -q --filter "name=^$RUN_ID-" 2>/dev/null)
   [[ -z "$ids" ]] || docker volume rm -f $ids >/dev/null 2>&1
-  [[ -z "${TMPD:-}" ]] || rm -rf "$TMPD"
 }
-TMPD=$(mktemp -d)
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+TMPD=$TL_TMP
+at_exit cleanup
 
 require_images() {
   local img missing=0
   if ! docker info >/dev/null 2>&1; then
-    echo "failure: no Docker engine answers: run scripts/engine.sh ensure" >&2
-    exit 1
+    not_ok "Docker engine" "no Docker engine answers: run scripts/engine.sh ensure"
+    finish
   fi
   for img in $(images); do
     if ! docker image inspect "$img" >/dev/null 2>&1; then
-      echo "failure: image $img missing: run make images" >&2
+      not_ok "image $img" "missing: run make images"
       missing=1
     fi
   done
-  [[ $missing == 0 ]] || exit 1
+  [[ $missing == 0 ]] || finish
 }

@@ -27,28 +27,28 @@ worker() {
 
   local hc
   hc=$(inspect '{{if .Config.Healthcheck}}{{json .Config.Healthcheck.Test}}{{end}}')
-  [[ "$hc" == *--healthcheck* ]] && echo "PASS $d: HEALTHCHECK runs --healthcheck ($hc)" ||
-    echo "FAIL $d: HEALTHCHECK '${hc:-none}' does not run --healthcheck"
+  [[ "$hc" == *--healthcheck* ]] && ok "$d: HEALTHCHECK runs --healthcheck ($hc)" ||
+    not_ok "$d: HEALTHCHECK '${hc:-none}' does not run --healthcheck"
 
   local l val missing=()
   for l in "${labels[@]}"; do
     val=$(inspect "{{index .Config.Labels \"org.opencontainers.image.$l\"}}")
     [[ -n "$val" ]] || missing+=("$l")
   done
-  [[ ${#missing[@]} == 0 ]] && echo "PASS $d: OCI labels ${labels[*]} present" ||
-    echo "FAIL $d: OCI labels missing: ${missing[*]}"
+  [[ ${#missing[@]} == 0 ]] && ok "$d: OCI labels ${labels[*]} present" ||
+    not_ok "$d: OCI labels missing: ${missing[*]}"
   val=$(inspect '{{index .Config.Labels "org.opencontainers.image.version"}}')
-  [[ "$val" == "$mk_version" ]] && echo "PASS $d: version label $val matches the Makefile" ||
-    echo "FAIL $d: version label '$val' but the Makefile says $mk_version"
+  [[ "$val" == "$mk_version" ]] && ok "$d: version label $val matches the Makefile" ||
+    not_ok "$d: version label '$val' but the Makefile says $mk_version"
   local want
   want=$(expected_kind "$img")
   val=$(inspect '{{index .Config.Labels "org.slimline.base.kind"}}')
-  [[ "$val" == "$want" ]] && echo "PASS $d: org.slimline.base.kind=$val as in build/bases.env" ||
-    echo "FAIL $d: org.slimline.base.kind='$val' but build/bases.env says $want"
+  [[ "$val" == "$want" ]] && ok "$d: org.slimline.base.kind=$val as in build/bases.env" ||
+    not_ok "$d: org.slimline.base.kind='$val' but build/bases.env says $want"
   if [[ $v == alpine ]]; then
     val=$(inspect '{{index .Config.Labels "org.opencontainers.image.base.name"}}')
-    [[ "$val" == "$ALPINE_IMAGE" ]] && echo "PASS $d: base.name label names $val" ||
-      echo "FAIL $d: base.name label '$val' but the base used is $ALPINE_IMAGE"
+    [[ "$val" == "$ALPINE_IMAGE" ]] && ok "$d: base.name label names $val" ||
+      not_ok "$d: base.name label '$val' but the base used is $ALPINE_IMAGE"
   fi
 
   multistage "$img" || return 0
@@ -56,15 +56,15 @@ worker() {
   local user
   user=$(inspect '{{.Config.User}}')
   if [[ "$user" =~ ^[0-9]+(:[0-9]+)?$ && ${user%%:*} != 0 ]]; then
-    echo "PASS $d: runs as numeric non-root user $user"
+    ok "$d: runs as numeric non-root user $user"
   else
-    echo "FAIL $d: user '${user:-<none> (root)}' is not a numeric non-root uid"
+    not_ok "$d: user '${user:-<none> (root)}' is not a numeric non-root uid"
   fi
 
   c=$RUN_ID-export-${img//[\/:]/-}
   listing=$TMPD/${c}.tv
   if ! docker create --name "$c" "$img" >/dev/null || ! docker export "$c" | tar -tvf - >"$listing"; then
-    echo "FAIL $d: cannot export its file system"
+    not_ok "$d: cannot export its file system"
     return
   fi
   docker rm "$c" >/dev/null
@@ -75,19 +75,19 @@ worker() {
   if [[ $v == scratch ]]; then
     local shells
     shells=$(grep -E '(^|/)(sh|ash|bash|dash|zsh|busybox)$' <<<"$names" | tr '\n' ' ')
-    [[ -z "$shells" ]] && echo "PASS $d: no shell in the image" ||
-      echo "FAIL $d: shell found: $shells"
+    [[ -z "$shells" ]] && ok "$d: no shell in the image" ||
+      not_ok "$d: shell found: $shells"
   fi
 
   local bad
   bad=$(grep -E '(^|/)(gcc|cc|c\+\+|g\+\+|clang|tcc|musl-gcc|ld|as|make|apk|apt|apt-get|dpkg|dpkg-deb|rpm)$|\.h$' <<<"$names" | tr '\n' ' ')
-  [[ -z "$bad" ]] && echo "PASS $d: no compiler, package manager or header file" ||
-    echo "FAIL $d: builder leftovers: $bad"
+  [[ -z "$bad" ]] && ok "$d: no compiler, package manager or header file" ||
+    not_ok "$d: builder leftovers: $bad"
 
   local suid
   suid=$(awk 'substr($1, 4, 1) ~ /[sS]/ || substr($1, 7, 1) ~ /[sS]/ { print $NF }' "$listing" | tr '\n' ' ')
-  [[ -z "$suid" ]] && echo "PASS $d: no setuid or setgid file" ||
-    echo "FAIL $d: setuid/setgid files: $suid"
+  [[ -z "$suid" ]] && ok "$d: no setuid or setgid file" ||
+    not_ok "$d: setuid/setgid files: $suid"
 }
 
 echo "image content tests: $(images | wc -l) images, run id $RUN_ID"
@@ -100,7 +100,7 @@ if [[ " ${VARIANTS_A[*]} " == *" naive "* && " ${VARIANTS_A[*]} " == *" alpine "
     sc=$(sz scratch) al=$(sz alpine) na=$(sz naive)
     what="$IMAGE_PREFIX/$s sizes scratch $sc < alpine $al$([[ $ALPINE_IMAGE_KIND == upstream ]] || echo ' (alpine stand-in, not upstream alpine)') < naive $na bytes"
     ((sc < al && al < na))
-    check $? "$what"
+    result $? "$what"
   done
 fi
-summary
+finish

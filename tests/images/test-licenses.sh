@@ -33,17 +33,17 @@ worker() {
   label=$(docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.licenses"}}' "$img")
   if [[ $v == naive ]]; then spdx=$(file_of "$img" /usr/share/doc/slimline/SPDX); else spdx=$(file_of "$img" /licenses/SPDX); fi
   [[ -n "$spdx" && "$label" == "$spdx" && "$label" != NOASSERTION ]] &&
-    echo "PASS $d: licenses label equals the image's SPDX file: $label" ||
-    echo "FAIL $d: licenses label '$label' but the image's SPDX file says '$spdx'"
+    ok "$d: licenses label equals the image's SPDX file: $label" ||
+    not_ok "$d: licenses label '$label' but the image's SPDX file says '$spdx'"
   local t want=(MIT LGPL-2.1-or-later) missing=()
   [[ $s == notes ]] && want+=(blessing)
   [[ $v != naive ]] && want+=(BSD-2-Clause SunPro)
   for t in "${want[@]}"; do [[ " $label " == *" $t "* ]] || missing+=("$t"); done
-  [[ ${#missing[@]} == 0 ]] && echo "PASS $d: the label names ${want[*]}" ||
-    echo "FAIL $d: the label lacks ${missing[*]}: $label"
+  [[ ${#missing[@]} == 0 ]] && ok "$d: the label names ${want[*]}" ||
+    not_ok "$d: the label lacks ${missing[*]}: $label"
   if [[ $s != notes ]]; then
-    [[ " $label " != *" blessing "* ]] && echo "PASS $d: no SQLite licence in the label (not linked)" ||
-      echo "FAIL $d: SQLite's blessing in the label, but $s does not link SQLite"
+    [[ " $label " != *" blessing "* ]] && ok "$d: no SQLite licence in the label (not linked)" ||
+      not_ok "$d: SQLite's blessing in the label, but $s does not link SQLite"
   fi
 
   if [[ $v == naive ]]; then
@@ -62,8 +62,8 @@ worker() {
     local rc=$? pk
     pk=$(tr '\n' ' ' <<<"$out")
     [[ $rc == 0 && "$pk" == *libmicrohttpd12* && "$pk" == *libc6* && ($s != notes || "$pk" == *libsqlite3-0*) ]] &&
-      echo "PASS $d: every library ldd shows is listed, and each package's copyright file is in the image ($pk)" ||
-      echo "FAIL $d: licences of the loaded libraries: $out"
+      ok "$d: every library ldd shows is listed, and each package's copyright file is in the image ($pk)" ||
+      not_ok "$d: licences of the loaded libraries: $out"
     return
   fi
 
@@ -72,19 +72,19 @@ worker() {
   local first="slimline libmicrohttpd"
   [[ $s == notes ]] && first+=" sqlite3"
   first+=" musl"
-  [[ "$comps" == "$first "* ]] && echo "PASS $d: /licenses/COMPONENTS lists $comps" ||
-    echo "FAIL $d: /licenses/COMPONENTS is '$comps', expected it to start with '$first'"
+  [[ "$comps" == "$first "* ]] && ok "$d: /licenses/COMPONENTS lists $comps" ||
+    not_ok "$d: /licenses/COMPONENTS is '$comps', expected it to start with '$first'"
   for c in $comps; do
-    [[ -n "$(file_of "$img" "/licenses/$c/SPDX")" ]] && echo "PASS $d: /licenses/$c/SPDX" || echo "FAIL $d: /licenses/$c/SPDX missing or empty"
+    [[ -n "$(file_of "$img" "/licenses/$c/SPDX")" ]] && ok "$d: /licenses/$c/SPDX" || not_ok "$d: /licenses/$c/SPDX missing or empty"
   done
   txt=$(file_of "$img" /licenses/libmicrohttpd/COPYING)
   [[ "$txt" == *"GNU LESSER GENERAL PUBLIC LICENSE"* && "$txt" == *"Version 2.1, February 1999"* ]] &&
-    echo "PASS $d: the LGPL 2.1 text is in /licenses/libmicrohttpd/COPYING" || echo "FAIL $d: no LGPL 2.1 text in /licenses/libmicrohttpd/COPYING"
+    ok "$d: the LGPL 2.1 text is in /licenses/libmicrohttpd/COPYING" || not_ok "$d: no LGPL 2.1 text in /licenses/libmicrohttpd/COPYING"
   [[ "$(file_of "$img" /licenses/slimline/LICENSE)" == "$(cat "$SL_ROOT/LICENSE")" ]] &&
-    echo "PASS $d: the project's LICENSE is /licenses/slimline/LICENSE" || echo "FAIL $d: /licenses/slimline/LICENSE differs from LICENSE"
+    ok "$d: the project's LICENSE is /licenses/slimline/LICENSE" || not_ok "$d: /licenses/slimline/LICENSE differs from LICENSE"
   if [[ $s == notes ]]; then
     [[ "$(file_of "$img" /licenses/sqlite3/LICENSE.md)" == *"May you do good and not evil"* ]] &&
-      echo "PASS $d: SQLite's blessing in /licenses/sqlite3/LICENSE.md" || echo "FAIL $d: no SQLite blessing in /licenses/sqlite3"
+      ok "$d: SQLite's blessing in /licenses/sqlite3/LICENSE.md" || not_ok "$d: no SQLite blessing in /licenses/sqlite3"
   fi
   # musl's expression against the licences its COPYRIGHT names.
   local cr ms phrase id miss=""
@@ -96,10 +96,10 @@ worker() {
     if [[ "$cr" == *"$phrase"* && " $ms " != *" $id "* ]]; then miss+="$id ($phrase) "; fi
   done
   [[ "$cr" == "musl as a whole is licensed"* && -z "$miss" ]] &&
-    echo "PASS $d: musl's SPDX ($ms) covers every licence its COPYRIGHT names" ||
-    echo "FAIL $d: musl's COPYRIGHT names licences its SPDX lacks: ${miss:-no COPYRIGHT}"
+    ok "$d: musl's SPDX ($ms) covers every licence its COPYRIGHT names" ||
+    not_ok "$d: musl's COPYRIGHT names licences its SPDX lacks: ${miss:-no COPYRIGHT}"
 }
 
 echo "image licence tests: $(images | wc -l) images, run id $RUN_ID"
 run_workers
-summary
+finish

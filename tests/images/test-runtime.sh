@@ -56,47 +56,47 @@ worker() {
   [[ $s != notes ]] || docker volume create "$vol" >/dev/null
 
   if ! port=$(start "$name" "$img") || [[ -z "$port" ]]; then
-    echo "FAIL $d: container did not start$hard"
+    not_ok "$d: container did not start$hard"
     return
   fi
   local base=http://127.0.0.1:$port
   t0=$SECONDS
   if ! wait_http "$base/healthz" 30; then
-    echo "FAIL $d: /healthz did not answer 2xx within 30 s$hard; last log lines:"
+    not_ok "$d: /healthz did not answer 2xx within 30 s$hard; last log lines:"
     docker logs --tail 5 "$name" 2>&1 | sed 's/^/    /'
     return
   fi
   # /healthz is liveness; the main endpoints wait for readiness (/readyz),
   # which notes reaches once its database is open.
   if ! wait_http "$base/readyz" 30; then
-    echo "FAIL $d: /healthz answers but /readyz not 2xx within 30 s$hard"
+    not_ok "$d: /healthz answers but /readyz not 2xx within 30 s$hard"
     return
   fi
-  echo "PASS $d: starts$hard, /healthz and /readyz answer after $((SECONDS - t0)) s"
+  ok "$d: starts$hard, /healthz and /readyz answer after $((SECONDS - t0)) s"
 
   case $s in
     hello)
       code=$(curl -sS -m 5 -o "$TMPD/$name.body" -w '%{http_code}' "$base/")
       [[ $code == 200 && -s "$TMPD/$name.body" ]] &&
-        echo "PASS $d: GET / answers 200 with a body" ||
-        echo "FAIL $d: GET / answered $code"
+        ok "$d: GET / answers 200 with a body" ||
+        not_ok "$d: GET / answered $code"
       ;;
     whoami)
       for p in / /api; do
         code=$(curl -sS -m 5 -o "$TMPD/$name.body" -w '%{http_code}' "$base$p")
         [[ $code == 200 && -s "$TMPD/$name.body" ]] &&
-          echo "PASS $d: GET $p answers 200 with a body" ||
-          echo "FAIL $d: GET $p answered $code"
+          ok "$d: GET $p answers 200 with a body" ||
+          not_ok "$d: GET $p answered $code"
       done
       ;;
     notes)
       code=$(curl -sS -m 5 -o "$TMPD/$name.body" -w '%{http_code}' -H 'Content-Type: application/json' \
         --data "{\"title\":\"$name\",\"body\":\"kept across restarts\"}" "$base/notes")
-      [[ $code == 201 ]] && echo "PASS $d: POST /notes answers 201" ||
-        echo "FAIL $d: POST /notes answered $code: $(head -c 200 "$TMPD/$name.body")"
+      [[ $code == 201 ]] && ok "$d: POST /notes answers 201" ||
+        not_ok "$d: POST /notes answered $code: $(head -c 200 "$TMPD/$name.body")"
       body=$(curl -sS -m 5 "$base/notes")
-      [[ "$body" == *"$name"* ]] && echo "PASS $d: GET /notes lists the new note" ||
-        echo "FAIL $d: GET /notes does not list the new note: ${body:0:200}"
+      [[ "$body" == *"$name"* ]] && ok "$d: GET /notes lists the new note" ||
+        not_ok "$d: GET /notes does not list the new note: ${body:0:200}"
       ;;
   esac
 
@@ -107,34 +107,34 @@ worker() {
     sleep 0.3
   done
   [[ $status == healthy ]] &&
-    echo "PASS $d: HEALTHCHECK reaches healthy" ||
-    echo "FAIL $d: HEALTHCHECK status '${status:-none}' instead of healthy"
+    ok "$d: HEALTHCHECK reaches healthy" ||
+    not_ok "$d: HEALTHCHECK status '${status:-none}' instead of healthy"
 
   t0=$(date +%s%N)
   docker stop "$name" >/dev/null
   dt=$((($(date +%s%N) - t0) / 1000000))
   exit_code=$(docker inspect -f '{{.State.ExitCode}}' "$name")
   if [[ $exit_code == 0 && $dt -lt $((STOP_MAX * 1000)) ]]; then
-    echo "PASS $d: docker stop ends it in $dt ms with exit status 0"
+    ok "$d: docker stop ends it in $dt ms with exit status 0"
   else
-    echo "FAIL $d: docker stop took $dt ms (limit ${STOP_MAX} s of the 10 s grace), exit status $exit_code"
+    not_ok "$d: docker stop took $dt ms (limit ${STOP_MAX} s of the 10 s grace), exit status $exit_code"
   fi
 
   if [[ $s == notes ]]; then
     local again=$name-again
     if ! port=$(start "$again" "$img") || [[ -z "$port" ]] || ! wait_http "http://127.0.0.1:$port/readyz" 30; then
-      echo "FAIL $d: second container on volume $vol did not come up"
+      not_ok "$d: second container on volume $vol did not come up"
       return
     fi
     code=$(curl -sS -m 10 -o "$TMPD/$name.again" -w '%{http_code}' "http://127.0.0.1:$port/notes" 2>"$TMPD/$name.err")
     body="HTTP $code $(head -c 200 "$TMPD/$name.again" 2>/dev/null) $(cat "$TMPD/$name.err")"
     [[ $code == 200 ]] && grep -qF "$name" "$TMPD/$name.again" &&
-      echo "PASS $d: the note survives a container restart on named volume $vol" ||
-      echo "FAIL $d: the note is lost after a restart on named volume $vol: ${body:0:300}"
+      ok "$d: the note survives a container restart on named volume $vol" ||
+      not_ok "$d: the note is lost after a restart on named volume $vol: ${body:0:300}"
     docker stop "$again" >/dev/null
   fi
 }
 
 echo "image runtime tests: $(images | wc -l) images, run id $RUN_ID"
 run_workers
-summary
+finish

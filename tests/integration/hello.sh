@@ -6,34 +6,34 @@
 . "$(dirname "$0")/lib.sh"
 
 H=$SL_BIN/hello
-version=$(sed -n 's/^VERSION *:= *//p' "$SL_ROOT/Makefile")
+version=$(sed -n 's/^VERSION *:= *//p' "$TL_ROOT/Makefile")
 # the variant this binary was built as (native, naive, alpine, scratch)
 variant=$("$H" --version | sed -n 's/.*(variant \([^,]*\),.*/\1/p')
 greeting="hello from slimline hello $version (variant $variant)"
 
 # ---- command line ---------------------------------------------------------
 expect_exit "--help exits 0" 0 "$H" --help
-expect_contains "--help lists options with env vars" "--max-conns-per-ip" "$(cat "$SL_TMP/out")"
-expect_contains "--help names MAX_BODY" "MAX_BODY" "$(cat "$SL_TMP/out")"
+expect_contains "--help lists options with env vars" "--max-conns-per-ip" "$(cat "$TL_TMP/out")"
+expect_contains "--help names MAX_BODY" "MAX_BODY" "$(cat "$TL_TMP/out")"
 expect_exit "--version exits 0" 0 "$H" --version
-expect_contains "--version names version and libmicrohttpd" "hello $version (variant " "$(cat "$SL_TMP/out")"
+expect_contains "--version names version and libmicrohttpd" "hello $version (variant " "$(cat "$TL_TMP/out")"
 expect_exit "bad port exits 2" 2 "$H" --port 70000
-expect_eq "bad port: one precise message" 'hello: invalid --port "70000": must be an integer 1..65535' "$(cat "$SL_TMP/out")"
+expect_eq "bad port: one precise message" 'hello: invalid --port "70000": must be an integer 1..65535' "$(cat "$TL_TMP/out")"
 expect_exit "unknown flag exits 2" 2 "$H" --bogus
-expect_eq "unknown flag message" 'hello: unknown option "--bogus" (see --help)' "$(cat "$SL_TMP/out")"
+expect_eq "unknown flag message" 'hello: unknown option "--bogus" (see --help)' "$(cat "$TL_TMP/out")"
 expect_exit "missing value exits 2" 2 "$H" --port
 expect_exit "bad env value exits 2" 2 env LOG_FORMAT=xml "$H"
-expect_eq "bad env message names the variable" 'hello: invalid LOG_FORMAT "xml": must be json or text' "$(cat "$SL_TMP/out")"
+expect_eq "bad env message names the variable" 'hello: invalid LOG_FORMAT "xml": must be json or text' "$(cat "$TL_TMP/out")"
 expect_exit "stray argument exits 2" 2 "$H" serve
 expect_exit "--threads 0 exits 2" 2 "$H" --threads 0
-expect_eq "--threads 0: one precise message" 'hello: invalid --threads "0": must be auto or an integer 1..256' "$(cat "$SL_TMP/out")"
+expect_eq "--threads 0: one precise message" 'hello: invalid --threads "0": must be auto or an integer 1..256' "$(cat "$TL_TMP/out")"
 expect_exit "bad THREADS exits 2" 2 env THREADS=many "$H"
-expect_eq "bad THREADS names the variable" 'hello: invalid THREADS "many": must be auto or an integer 1..256' "$(cat "$SL_TMP/out")"
+expect_eq "bad THREADS names the variable" 'hello: invalid THREADS "many": must be auto or an integer 1..256' "$(cat "$TL_TMP/out")"
 expect_exit "more threads than connections exits 2" 2 "$H" --threads 4 --max-conns 2 --max-conns-per-ip 1
-expect_contains "more threads than connections: says why" "must not exceed max-conns (2)" "$(cat "$SL_TMP/out")"
+expect_contains "more threads than connections: says why" "must not exceed max-conns (2)" "$(cat "$TL_TMP/out")"
 
 # ---- a running server -----------------------------------------------------
-sl_start hello --max-body 1000 --log-format json || sl_finish
+sl_start hello --max-body 1000 --log-format json || finish
 url=$SL_URL
 
 expect_status "GET / is 200" 200 "$url/"
@@ -59,7 +59,7 @@ expect_body_contains "/version names the variant" "\"variant\":\"$variant\"" "$u
 expect_body_contains "/version has a build date" '"build_date":"20' "$url/version"
 if command -v jq >/dev/null; then
   _sl_fetch "$url/version"
-  expect_eq "/version parses as JSON" "$version" "$(jq -r .version "$SL_TMP/b")"
+  expect_eq "/version parses as JSON" "$version" "$(jq -r .version "$TL_TMP/b")"
 fi
 
 expect_status "unknown path is 404" 404 "$url/nope"
@@ -71,22 +71,22 @@ expect_header "405 names GET and HEAD in Allow" Allow '^GET, HEAD$' -X POST "$ur
 expect_header "405 on /echo allows POST only" Allow '^POST$' "$url/echo"
 expect_status "DELETE /healthz is 405" 405 -X DELETE "$url/healthz"
 
-head -c 500 /dev/zero >"$SL_TMP/small"
-head -c 1001 /dev/zero >"$SL_TMP/over"
-head -c 5000000 /dev/zero >"$SL_TMP/huge"
+head -c 500 /dev/zero >"$TL_TMP/small"
+head -c 1001 /dev/zero >"$TL_TMP/over"
+head -c 5000000 /dev/zero >"$TL_TMP/huge"
 expect_body_eq "POST /echo within the limit" "received 500 bytes
-" --data-binary @"$SL_TMP/small" "$url/echo"
-expect_status "POST 1 byte over --max-body is 413" 413 --data-binary @"$SL_TMP/over" "$url/echo"
-expect_body_contains "413 body is the JSON error" '"status": 413' --data-binary @"$SL_TMP/over" "$url/echo"
-expect_status "chunked body over the limit is 413" 413 -H 'Transfer-Encoding: chunked' --data-binary @"$SL_TMP/over" "$url/echo"
+" --data-binary @"$TL_TMP/small" "$url/echo"
+expect_status "POST 1 byte over --max-body is 413" 413 --data-binary @"$TL_TMP/over" "$url/echo"
+expect_body_contains "413 body is the JSON error" '"status": 413' --data-binary @"$TL_TMP/over" "$url/echo"
+expect_status "chunked body over the limit is 413" 413 -H 'Transfer-Encoding: chunked' --data-binary @"$TL_TMP/over" "$url/echo"
 expect_body_eq "chunked body within the limit" "received 500 bytes
-" -H 'Transfer-Encoding: chunked' --data-binary @"$SL_TMP/small" "$url/echo"
+" -H 'Transfer-Encoding: chunked' --data-binary @"$TL_TMP/small" "$url/echo"
 # A 5 MB announced body is refused from its headers: 413 before a byte of
 # it is read, so curl (which waits for 100 Continue) never sends it.
 t0=$(date +%s%N)
-expect_status "huge Content-Length is 413 up front" 413 --data-binary @"$SL_TMP/huge" "$url/echo"
-_sl_fetch -w '%{size_upload}' -o /dev/null --data-binary @"$SL_TMP/huge" "$url/echo"
-up=$(curl -s -o /dev/null -w '%{size_upload}' --data-binary @"$SL_TMP/huge" "$url/echo")
+expect_status "huge Content-Length is 413 up front" 413 --data-binary @"$TL_TMP/huge" "$url/echo"
+_sl_fetch -w '%{size_upload}' -o /dev/null --data-binary @"$TL_TMP/huge" "$url/echo"
+up=$(curl -s -o /dev/null -w '%{size_upload}' --data-binary @"$TL_TMP/huge" "$url/echo")
 expect_eq "huge body not uploaded" 1 "$(( ${up%.*} < 1000000 ))"
 expect_status "server still serves after 413s" 200 "$url/"
 
@@ -95,11 +95,11 @@ v=$(curl -sv --max-time 10 -o /dev/null -o /dev/null "$url/" "$url/healthz" 2>&1
 expect_contains "keep-alive: second request re-uses the connection" "Re-using existing connection" "$v"
 n=$(curl -s --max-time 10 -o /dev/null -o /dev/null -w '%{num_connects}\n' "$url/" "$url/" | tail -1)
 expect_eq "keep-alive: no new connect for the second request" 0 "$n"
-n=$(curl -s --max-time 10 -o /dev/null -o /dev/null -w '%{num_connects}\n' --data-binary @"$SL_TMP/small" "$url/echo" "$url/echo" | tail -1)
+n=$(curl -s --max-time 10 -o /dev/null -o /dev/null -w '%{num_connects}\n' --data-binary @"$TL_TMP/small" "$url/echo" "$url/echo" | tail -1)
 expect_eq "keep-alive after a POST with a body" 0 "$n"
 
 _sl_fetch "$url/metrics"
-m=$(cat "$SL_TMP/b")
+m=$(cat "$TL_TMP/b")
 expect_header "/metrics is Prometheus text" Content-Type '^text/plain; version=0.0.4' "$url/metrics"
 expect_contains "/metrics counts GET / 200" 'http_requests_total{route="/",method="GET",code="200"}' "$m"
 expect_contains "/metrics counts HEAD / 200" 'http_requests_total{route="/",method="HEAD",code="200"}' "$m"
@@ -138,22 +138,22 @@ t0=$(date +%s%N)
 expect_exit "--healthcheck: 1 with the server down" 1 "$H" --healthcheck --port "$SL_PORT"
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 expect_eq "--healthcheck down answers quickly (<2 s)" 1 "$(( ms < 2000 ))"
-expect_contains "--healthcheck says why" "healthcheck failure: http://127.0.0.1:$SL_PORT/healthz" "$(cat "$SL_TMP/out")"
+expect_contains "--healthcheck says why" "healthcheck failure: http://127.0.0.1:$SL_PORT/healthz" "$(cat "$TL_TMP/out")"
 
 # ---- precedence: flag over env --------------------------------------------
-p_env=$(sl_free_port)
-SL_PORT=$(sl_free_port)
-PORT=$p_env sl_start hello --port "$SL_PORT" --log-format text || sl_finish
+p_env=$(free_port)
+SL_PORT=$(free_port)
+PORT=$p_env sl_start hello --port "$SL_PORT" --log-format text || finish
 expect_status "--port wins over PORT" 200 "$SL_URL/healthz"
 expect_status "nothing listens on the PORT env value" 000 --max-time 2 "http://127.0.0.1:$p_env/healthz"
 expect_contains "LOG_FORMAT-free text log via flag" " hello info: ready" "$(cat "$SL_LOG")"
 sl_stop
 PORT=$p_env LOG_FORMAT=text sl_start_nowait hello --port "$p_env"
-sl_wait_ready "http://127.0.0.1:$p_env" && pass "PORT env used when no flag" || fail "PORT env used when no flag"
+sl_wait_ready "http://127.0.0.1:$p_env" && ok "PORT env used when no flag" || not_ok "PORT env used when no flag"
 expect_contains "LOG_FORMAT env honoured" " hello info: ready" "$(cat "$SL_LOG")"
 # the port is taken now: a second server cannot start
 expect_exit "busy port: exit 1" 1 "$H" --port "$p_env"
-expect_contains "busy port: message names the port" "cannot listen on 0.0.0.0 port $p_env" "$(cat "$SL_TMP/out")"
+expect_contains "busy port: message names the port" "cannot listen on 0.0.0.0 port $p_env" "$(cat "$TL_TMP/out")"
 sl_stop
 
 # ---- event loop threads -----------------------------------------------------
@@ -162,11 +162,11 @@ sl_stop
 # (taskset) and its cgroup CPU quota, rounded up.
 threads_logged() { sed -n 's/.* \([0-9]*\) event loop threads\{0,1\}).*/\1/p' "$SL_LOG" | head -1; }
 threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
-sl_start hello --threads 1 || sl_finish
+sl_start hello --threads 1 || finish
 expect_eq "--threads 1: one event loop thread" 1 "$(threads_logged)"
 t1=$(threads_of "$SL_PID")
 sl_stop
-THREADS=3 sl_start hello || sl_finish
+THREADS=3 sl_start hello || finish
 expect_eq "THREADS=3: three event loop threads" 3 "$(threads_logged)"
 t3=$(threads_of "$SL_PID")
 expect_eq "THREADS=3: two threads more than with 1 (a pool, not a thread per connection)" 2 "$((t3 - t1))"
@@ -180,12 +180,12 @@ sl_stop
 expect_eq "pool of 3: exit 0 on SIGTERM" 0 "$SL_EXIT"
 # Default: pinned to one CPU, one thread (a wrapper execs taskset, so the
 # PID is hello's).
-mkdir -p "$SL_TMP/pin"
+mkdir -p "$TL_TMP/pin"
 cpu=$(taskset -pc $$ 2>/dev/null | sed 's/.*: //; s/[-,].*//')
 if command -v taskset >/dev/null && [[ -n $cpu ]]; then
-  printf '#!/bin/sh\nexec taskset -c %s %s "$@"\n' "$cpu" "$H" >"$SL_TMP/pin/hello"
-  chmod +x "$SL_TMP/pin/hello"
-  SL_BIN=$SL_TMP/pin sl_start hello || sl_finish
+  printf '#!/bin/sh\nexec taskset -c %s %s "$@"\n' "$cpu" "$H" >"$TL_TMP/pin/hello"
+  chmod +x "$TL_TMP/pin/hello"
+  SL_BIN=$TL_TMP/pin sl_start hello || finish
   expect_eq "default threads under taskset -c $cpu: 1" 1 "$(threads_logged)"
   sl_stop
 else
@@ -197,35 +197,35 @@ fi
 cg=/sys/fs/cgroup/cpu/slimline-it-$$
 if [[ $(id -u) == 0 && -w /sys/fs/cgroup/cpu && $(nproc) -gt 1 ]] && mkdir "$cg" 2>/dev/null; then
   echo 100000 >"$cg/cpu.cfs_period_us" && echo 50000 >"$cg/cpu.cfs_quota_us"
-  printf '#!/bin/sh\necho $$ >%s/cgroup.procs && exec %s "$@"\n' "$cg" "$H" >"$SL_TMP/pin/hello"
-  chmod +x "$SL_TMP/pin/hello"
-  SL_BIN=$SL_TMP/pin sl_start hello || sl_finish
+  printf '#!/bin/sh\necho $$ >%s/cgroup.procs && exec %s "$@"\n' "$cg" "$H" >"$TL_TMP/pin/hello"
+  chmod +x "$TL_TMP/pin/hello"
+  SL_BIN=$TL_TMP/pin sl_start hello || finish
   expect_eq "default threads under a cgroup quota of 0.5 CPU ($(nproc) CPUs): 1" 1 "$(threads_logged)"
   sl_stop
-  rmdir "$cg" 2>/dev/null || fail "removed the test cgroup $cg"
+  rmdir "$cg" 2>/dev/null || not_ok "removed the test cgroup $cg"
 else
   echo "skip - no writable cgroup v1 cpu controller (or one CPU): default threads under a CPU quota not checked here (unit-tested on fake trees)"
 fi
 
 # ---- limits ----------------------------------------------------------------
-sl_start hello --max-conns 4 --max-conns-per-ip 1 || sl_finish
+sl_start hello --max-conns 4 --max-conns-per-ip 1 || finish
 exec 3<>"/dev/tcp/127.0.0.1/$SL_PORT"
 # The kernel completes the connect before the server's polling thread
 # accepts it; once it has, every further connection from this address is
 # refused. Polled, so a busy machine does not make this flaky.
-if sl_poll_status "$SL_URL/healthz" 000 3; then pass "per-IP limit: a second connection is refused"; else fail "per-IP limit: a second connection is refused"; fi
+if sl_poll_status "$SL_URL/healthz" 000 3; then ok "per-IP limit: a second connection is refused"; else not_ok "per-IP limit: a second connection is refused"; fi
 exec 3>&-
-if sl_poll_status "$SL_URL/healthz" 200 3; then pass "per-IP limit: served again once the first closes"; else fail "per-IP limit: served again once the first closes"; fi
+if sl_poll_status "$SL_URL/healthz" 200 3; then ok "per-IP limit: served again once the first closes"; else not_ok "per-IP limit: served again once the first closes"; fi
 sl_stop
-sl_start hello --conn-timeout 1 --max-body 1000 || sl_finish
+sl_start hello --conn-timeout 1 --max-body 1000 || finish
 # An idle connection is closed by the server after --conn-timeout.
 t0=$(date +%s%N)
 (exec 3<>"/dev/tcp/127.0.0.1/$SL_PORT"; timeout 5 cat <&3 >/dev/null)
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 expect_eq "conn-timeout 1: idle connection closed after ~1 s" 1 "$(( ms >= 800 && ms < 4000 ))"
 # A chunked upload far beyond the limit is cut off without reading it all.
-head -c 3000000 /dev/zero >"$SL_TMP/flood"
-code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H 'Transfer-Encoding: chunked' --data-binary @"$SL_TMP/flood" "$SL_URL/echo")
+head -c 3000000 /dev/zero >"$TL_TMP/flood"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H 'Transfer-Encoding: chunked' --data-binary @"$TL_TMP/flood" "$SL_URL/echo")
 expect_eq "chunked flood: never a 200" 1 "$(( code != 200 ))"
 expect_status "server healthy after the flood" 200 "$SL_URL/healthz"
 sl_stop
@@ -234,58 +234,58 @@ expect_eq "exit 0 after the limit tests" 0 "$SL_EXIT"
 # ---- graceful shutdown -----------------------------------------------------
 # A slow upload (curl --limit-rate) is in flight when SIGTERM arrives: it
 # completes with 200, new connections are refused, the exit status is 0.
-head -c 80000 /dev/zero >"$SL_TMP/mid"
-sl_start hello --max-body 100000 --shutdown-grace 10 || sl_finish
-curl -s --max-time 20 --limit-rate 20k -o "$SL_TMP/slow" -w '%{http_code}' \
-  --data-binary @"$SL_TMP/mid" "$SL_URL/echo" >"$SL_TMP/slow.code" &
+head -c 80000 /dev/zero >"$TL_TMP/mid"
+sl_start hello --max-body 100000 --shutdown-grace 10 || finish
+curl -s --max-time 20 --limit-rate 20k -o "$TL_TMP/slow" -w '%{http_code}' \
+  --data-binary @"$TL_TMP/mid" "$SL_URL/echo" >"$TL_TMP/slow.code" &
 cpid=$!
 sleep 0.7
 kill -TERM "$SL_PID"
-if sl_poll_status "$SL_URL/healthz" 000 3; then pass "draining: new connections refused"; else fail "draining: new connections refused"; fi
-kill -0 "$SL_PID" 2>/dev/null && pass "draining: still running for the in-flight upload" || fail "draining: still running for the in-flight upload"
+if sl_poll_status "$SL_URL/healthz" 000 3; then ok "draining: new connections refused"; else not_ok "draining: new connections refused"; fi
+kill -0 "$SL_PID" 2>/dev/null && ok "draining: still running for the in-flight upload" || not_ok "draining: still running for the in-flight upload"
 wait "$cpid"
-expect_eq "in-flight upload completed with 200" 200 "$(cat "$SL_TMP/slow.code")"
-expect_eq "in-flight upload fully received" "received 80000 bytes" "$(cat "$SL_TMP/slow")"
-sl_wait_exit "$SL_PID" 5 || fail "exited after the drain"
+expect_eq "in-flight upload completed with 200" 200 "$(cat "$TL_TMP/slow.code")"
+expect_eq "in-flight upload fully received" "received 80000 bytes" "$(cat "$TL_TMP/slow")"
+sl_wait_exit "$SL_PID" 5 || not_ok "exited after the drain"
 expect_eq "exit status 0 after draining" 0 "$SL_EXIT"
 
 # --drain-delay: /readyz turns 503 first while connections are accepted.
-sl_start hello --drain-delay 2 --shutdown-grace 5 || sl_finish
+sl_start hello --drain-delay 2 --shutdown-grace 5 || finish
 kill -TERM "$SL_PID"
-if sl_poll_status "$SL_URL/readyz" 503 1; then pass "draining: /readyz is 503 during the drain delay"; else fail "draining: /readyz is 503 during the drain delay"; fi
+if sl_poll_status "$SL_URL/readyz" 503 1; then ok "draining: /readyz is 503 during the drain delay"; else not_ok "draining: /readyz is 503 during the drain delay"; fi
 expect_body_contains "draining: /readyz says draining" draining "$SL_URL/readyz"
 expect_status "draining: /healthz still 200 (alive)" 200 "$SL_URL/healthz"
 expect_header "draining: responses close the connection" Connection '^[Cc]lose' "$SL_URL/healthz"
-sl_wait_exit "$SL_PID" 5 || fail "exited after the drain delay"
+sl_wait_exit "$SL_PID" 5 || not_ok "exited after the drain delay"
 expect_eq "exit 0 after the drain delay" 0 "$SL_EXIT"
 
 # A second signal ends the process at once (status 128+signal).
-sl_start hello --max-body 100000 --shutdown-grace 30 || sl_finish
-curl -s --max-time 20 --limit-rate 5k -o /dev/null --data-binary @"$SL_TMP/mid" "$SL_URL/echo" &
+sl_start hello --max-body 100000 --shutdown-grace 30 || finish
+curl -s --max-time 20 --limit-rate 5k -o /dev/null --data-binary @"$TL_TMP/mid" "$SL_URL/echo" &
 cpid=$!
 sleep 0.5
 kill -TERM "$SL_PID"
 # the first signal is handled once new connections are refused
-sl_poll_status "$SL_URL/healthz" 000 3 || fail "first signal handled"
+sl_poll_status "$SL_URL/healthz" 000 3 || not_ok "first signal handled"
 kill -INT "$SL_PID"
 if sl_wait_exit "$SL_PID" 2; then
   expect_eq "second signal (SIGINT): exit 130 at once" 130 "$SL_EXIT"
 else
-  fail "second signal: exit at once" "still running"
+  not_ok "second signal: exit at once" "still running"
 fi
 wait "$cpid" 2>/dev/null
 
 # The grace period bounds the drain: exit 1 when requests are cut.
-sl_start hello --max-body 100000 --shutdown-grace 1 || sl_finish
-curl -s --max-time 20 --limit-rate 5k -o /dev/null --data-binary @"$SL_TMP/mid" "$SL_URL/echo" &
+sl_start hello --max-body 100000 --shutdown-grace 1 || finish
+curl -s --max-time 20 --limit-rate 5k -o /dev/null --data-binary @"$TL_TMP/mid" "$SL_URL/echo" &
 cpid=$!
 sleep 0.5
 kill -TERM "$SL_PID"
 if sl_wait_exit "$SL_PID" 3; then
   expect_eq "grace expired with a request in flight: exit 1" 1 "$SL_EXIT"
 else
-  fail "grace period bounds the shutdown" "still running after 3 s"
+  not_ok "grace period bounds the shutdown" "still running after 3 s"
 fi
 wait "$cpid" 2>/dev/null
 
-sl_finish
+finish

@@ -5,17 +5,17 @@
 # message) for databases it cannot open or write.
 . "$(dirname "$0")/lib.sh"
 
-command -v sqlite3 >/dev/null || { fail "sqlite3 CLI installed (scripts/deps.sh test)"; sl_finish; }
+command -v sqlite3 >/dev/null || { not_ok "sqlite3 CLI installed (scripts/deps.sh test)"; finish; }
 
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/notes-it.XXXXXX")
 chmod 755 "$DATA"
 cleanup_data() { chmod -R u+rwX "$DATA" 2>/dev/null; rm -rf "$DATA"; }
-trap '_sl_cleanup; cleanup_data' EXIT
+at_exit cleanup_data
 
 J=(-H 'Content-Type: application/json')
 
 # --- endpoints --------------------------------------------------------------
-sl_start notes --listen 127.0.0.1 --db "$DATA/notes.db" --log-format text || sl_finish
+sl_start notes --listen 127.0.0.1 --db "$DATA/notes.db" --log-format text || finish
 U=$SL_URL
 
 expect_status "POST /notes creates" 201 "${J[@]}" -d '{"title":"first","body":"hello"}' "$U/notes"
@@ -26,7 +26,7 @@ expect_eq "POST /notes echoes the stored note" 4 "$(jq -r .id <<<"$created")"
 expect_eq "POST /notes decodes escapes" $'fourth \u00e9\tx' "$(jq -r .title <<<"$created")"
 expect_contains "created is RFC 3339 UTC with ms" '"created":"20' "$created"
 [[ $(jq -r .created <<<"$created") =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$ ]] \
-  && pass "created matches YYYY-MM-DDTHH:MM:SS.mmmZ" || fail "created format" "$created"
+  && ok "created matches YYYY-MM-DDTHH:MM:SS.mmmZ" || not_ok "created format" "$created"
 expect_body_eq "GET /notes/4 returns the stored note" "$created" "$U/notes/4"
 expect_body_contains "POST with charset parameter" '"title":"cs"' -H 'Content-Type: application/json; charset=utf-8' -d '{"title":"cs","body":""}' "$U/notes"
 
@@ -60,13 +60,13 @@ bad "missing body" 'missing field \"body\"' '{"title":"t"}'
 bad "unknown field" 'unknown field \"tags\"' '{"title":"t","body":"b","tags":[]}'
 bad "empty title" 'field \"title\" must not be empty' '{"title":"","body":"b"}'
 bad "title over 200 bytes" 'field \"title\" is longer than 200 bytes' "{\"title\":\"$(printf 'x%.0s' $(seq 201))\",\"body\":\"\"}"
-head -c 65537 /dev/zero | tr '\0' 'b' >"$SL_TMP/longbody"
-printf '{"title":"t","body":"%s"}' "$(cat "$SL_TMP/longbody")" >"$SL_TMP/long.json"
-bad "body over 65536 bytes" 'field \"body\" is longer than 65536 bytes' "@$SL_TMP/long.json"
-printf '{"title":"\xff\xfe","body":"b"}' >"$SL_TMP/utf8.json"
-bad "invalid UTF-8" 'not valid UTF-8' "@$SL_TMP/utf8.json"
-printf '{"title":"a\0b","body":"b"}' >"$SL_TMP/nul.json"
-bad "raw NUL byte" 'contains a NUL byte' "@$SL_TMP/nul.json"
+head -c 65537 /dev/zero | tr '\0' 'b' >"$TL_TMP/longbody"
+printf '{"title":"t","body":"%s"}' "$(cat "$TL_TMP/longbody")" >"$TL_TMP/long.json"
+bad "body over 65536 bytes" 'field \"body\" is longer than 65536 bytes' "@$TL_TMP/long.json"
+printf '{"title":"\xff\xfe","body":"b"}' >"$TL_TMP/utf8.json"
+bad "invalid UTF-8" 'not valid UTF-8' "@$TL_TMP/utf8.json"
+printf '{"title":"a\0b","body":"b"}' >"$TL_TMP/nul.json"
+bad "raw NUL byte" 'contains a NUL byte' "@$TL_TMP/nul.json"
 bad "\\u0000 escape" 'must not contain \\u0000' '{"title":"a\u0000b","body":"b"}'
 bad "lone surrogate" 'field \"title\" is not valid UTF-8' '{"title":"\ud800","body":"b"}'
 expect_status "PUT with bad JSON is 400" 400 -X PUT "${J[@]}" -d '{' "$U/notes/1"
@@ -100,16 +100,16 @@ sl_stop
 expect_eq "SIGTERM stops with status 0" 0 "$SL_EXIT"
 
 # --- 413 (the shared layer's body limit) ------------------------------------
-sl_start notes --listen 127.0.0.1 --db "$DATA/notes.db" --max-body 1024 || sl_finish
-head -c 2000 /dev/zero | tr '\0' 'x' >"$SL_TMP/big"
-expect_status "body over --max-body is 413" 413 "${J[@]}" --data-binary "@$SL_TMP/big" "$SL_URL/notes"
+sl_start notes --listen 127.0.0.1 --db "$DATA/notes.db" --max-body 1024 || finish
+head -c 2000 /dev/zero | tr '\0' 'x' >"$TL_TMP/big"
+expect_status "body over --max-body is 413" 413 "${J[@]}" --data-binary "@$TL_TMP/big" "$SL_URL/notes"
 expect_eq "rejected writes left no trace (restart kept $before notes)" "$before" "$(sl_curl "$SL_URL/notes?limit=100" | jq '.notes | length')"
 expect_body_eq "restart kept note 1 as acknowledged" "$put" "$SL_URL/notes/1"
 sl_stop
 
 # --- /readyz is 503 until the database is open -------------------------------
 # Another process holds the write lock; notes waits (busy timeout) in init.
-fifo="$SL_TMP/lockfifo"
+fifo="$TL_TMP/lockfifo"
 mkfifo "$fifo"
 sqlite3 "$DATA/notes.db" <"$fifo" >/dev/null 2>&1 &
 locker=$!
@@ -129,8 +129,8 @@ expect_eq "/readyz is 503 while the database is locked" 503 "$code"
 expect_status "service routes are 503 before ready" 503 "$SL_URL/notes"
 echo "COMMIT;" >&7
 exec 7>&-
-sl_wait_exit "$locker" 10 || { kill "$locker"; fail "sqlite3 lock holder ended"; }
-sl_wait_ready "$SL_URL" 10 && pass "/readyz turns 200 once the database opened" || fail "/readyz after lock release"
+sl_wait_exit "$locker" 10 || { kill "$locker"; not_ok "sqlite3 lock holder ended"; }
+sl_wait_ready "$SL_URL" 10 && ok "/readyz turns 200 once the database opened" || not_ok "/readyz after lock release"
 sl_stop
 
 # --- start-up failures: one message, exit 1 -----------------------------------
@@ -139,12 +139,12 @@ start_fail() {
   local desc=$1 re=$2
   shift 2
   local port
-  port=$(sl_free_port)
-  timeout 20 "$@" --listen 127.0.0.1 --port "$port" --log-format text >"$SL_TMP/fail.out" 2>&1
+  port=$(free_port)
+  timeout 20 "$@" --listen 127.0.0.1 --port "$port" --log-format text >"$TL_TMP/fail.out" 2>&1
   local rc=$?
   expect_eq "$desc: exit status 1" 1 "$rc"
-  if grep -Eq -- "$re" "$SL_TMP/fail.out"; then pass "$desc: message"; else fail "$desc: message" "$(cat "$SL_TMP/fail.out")"; fi
-  if grep -Eqi 'sanitizer|segmentation|core dumped' "$SL_TMP/fail.out"; then fail "$desc: no crash" "$(cat "$SL_TMP/fail.out")"; fi
+  if grep -Eq -- "$re" "$TL_TMP/fail.out"; then ok "$desc: message"; else not_ok "$desc: message" "$(cat "$TL_TMP/fail.out")"; fi
+  if grep -Eqi 'sanitizer|segmentation|core dumped' "$TL_TMP/fail.out"; then not_ok "$desc: no crash" "$(cat "$TL_TMP/fail.out")"; fi
 }
 N="$SL_BIN/notes"
 start_fail "missing directory" "^notes: init failure: cannot open $DATA/nodir/notes.db: unable to open database file \(directory $DATA/nodir does not exist\)$" \
@@ -182,15 +182,15 @@ start_fail "directory without write permission" "cannot open $DATA/ro/new.db: un
 if [[ $(id -u) == 0 ]] && unshare -m true 2>/dev/null; then
   mkdir -p "$DATA/rofs"
   cp "$DATA/notes.db" "$DATA/rofs/notes.db"
-  port=$(sl_free_port)
+  port=$(free_port)
   unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && exec "$2" --db "$1/notes.db" --listen 127.0.0.1 --port "$3" --log-format text' \
-    sh "$DATA/rofs" "$N" "$port" >"$SL_TMP/rofs.out" 2>&1
+    sh "$DATA/rofs" "$N" "$port" >"$TL_TMP/rofs.out" 2>&1
   rc=$?
   expect_eq "read-only file system: exit status 1" 1 "$rc"
-  expect_contains "read-only file system: message" "cannot open $DATA/rofs/notes.db: " "$(cat "$SL_TMP/rofs.out")"
-  expect_contains "read-only file system: cause named" "read-only file system" "$(cat "$SL_TMP/rofs.out")"
+  expect_contains "read-only file system: message" "cannot open $DATA/rofs/notes.db: " "$(cat "$TL_TMP/rofs.out")"
+  expect_contains "read-only file system: cause named" "read-only file system" "$(cat "$TL_TMP/rofs.out")"
 else
   echo "skip - read-only file system (needs root and mount namespaces)"
 fi
 
-sl_finish
+finish

@@ -16,10 +16,10 @@
 
 ROUNDS=${ROUNDS:-5}
 for tool in sqlite3 jq; do
-  command -v "$tool" >/dev/null || { fail "$tool installed (scripts/deps.sh test)"; sl_finish; }
+  command -v "$tool" >/dev/null || { not_ok "$tool installed (scripts/deps.sh test)"; finish; }
 done
 
-DB="$SL_TMP/crash.db"
+DB="$TL_TMP/crash.db"
 declare -A acked=()   # id -> last 2xx body
 declare -a ids=()     # ids that got a 2xx create
 seq_no=0
@@ -45,24 +45,24 @@ write_one() {
   fi
   body=$(body_for "$title")
   # Recorded before sending: the in-flight request is the last line.
-  printf '%s %s %s\n' "$method" "$url" "$title" >>"$SL_TMP/sent"
+  printf '%s %s %s\n' "$method" "$url" "$title" >>"$TL_TMP/sent"
   out=$(curl -s --max-time 10 -X "$method" -H 'Content-Type: application/json' \
     --data-binary "{\"title\":\"$title\",\"body\":\"$body\"}" -w '\n%{http_code}' "$url") || return 1
   code=${out##*$'\n'}
   out=${out%$'\n'*}
-  [[ $code == 2?? ]] || { fail "write $title answered $code" "$out"; return 1; }
+  [[ $code == 2?? ]] || { not_ok "write $title answered $code" "$out"; return 1; }
   local id
   id=$(jq -r .id <<<"$out")
   [[ $method == POST ]] && ids+=("$id")
   acked[$id]=$out
-  echo "$seq_no" >"$SL_TMP/last_acked"
+  echo "$seq_no" >"$TL_TMP/last_acked"
   return 0
 }
 
-sl_start notes --listen 127.0.0.1 --db "$DB" --log-format text --log-level warn || sl_finish
+sl_start notes --listen 127.0.0.1 --db "$DB" --log-format text --log-level warn || finish
 total_acked=0
 for round in $(seq 1 "$ROUNDS"); do
-  : >"$SL_TMP/sent"
+  : >"$TL_TMP/sent"
   delay_ms=$((300 + RANDOM % 2000))
   (sleep "$(printf '0.%03d' "$delay_ms")"; kill -KILL "$SL_PID") 2>/dev/null &
   killer=$!
@@ -70,17 +70,17 @@ for round in $(seq 1 "$ROUNDS"); do
   deadline=$((SECONDS + 20))
   while write_one "$round"; do
     n=$((n + 1))
-    if ((SECONDS > deadline)); then fail "round $round: server not killed"; break; fi
+    if ((SECONDS > deadline)); then not_ok "round $round: server not killed"; break; fi
   done
   wait "$killer"
-  sl_wait_exit "$SL_PID" 10 || fail "round $round: server still running after SIGKILL"
+  sl_wait_exit "$SL_PID" 10 || not_ok "round $round: server still running after SIGKILL"
   total_acked=$((total_acked + n))
-  inflight=$(tail -n 1 "$SL_TMP/sent")   # sent, never answered
+  inflight=$(tail -n 1 "$TL_TMP/sent")   # sent, never answered
   inflight_title=${inflight##* }
   inflight_url=${inflight#* }
   inflight_url=${inflight_url%% *}
 
-  sl_start notes --listen 127.0.0.1 --db "$DB" --log-format text --log-level warn || sl_finish
+  sl_start notes --listen 127.0.0.1 --db "$DB" --log-format text --log-level warn || finish
 
   # Every acknowledged write is present with the acknowledged content.
   lost=0
@@ -123,4 +123,4 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 expect_eq "some writes were acknowledged in all" 1 "$((total_acked > 0))"
 sl_stop
-sl_finish
+finish

@@ -7,17 +7,15 @@
 #   - --profile reads benchmarks/profiles.conf as linkemu's spellings;
 #   - an unlimited rate has no transfer term;
 #   - every bad input: exit 2 (usage) or 1 (profile file), one line naming it.
-# Ends with "N passed, N failed, N skipped".
+# Ends with the closing line of tests/lib/test-lib.sh.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PM=${PULLMODEL:-$ROOT/build/bench/bin/pullmodel}
 cd "$ROOT" || exit 1
-pass=0 fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+# shellcheck source=tests/lib/test-lib.sh
+. tests/lib/test-lib.sh
 near() { awk -v a="$1" -v b="$2" -v e="${3:-0.0015}" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= e) }'; }
-[[ -x "$PM" ]] || { bad "$PM not built (make $PM)"; echo "$pass passed, $fail failed, 0 skipped"; exit 1; }
+[[ -x "$PM" ]] || { not_ok "$PM built" "not built (make $PM)"; finish; }
 
 # MODEL_DEFAULT from the source, so the test follows a refit.
 coef() { sed -n "/MODEL_DEFAULT = {/,/};/s/^ *\.$1 = \([0-9.e-]*\),.*/\1/p" benchmarks/analysis/model.c; }
@@ -59,7 +57,7 @@ expect_err() {  # DESC STATUS PATTERN ARGS...
   shift 3
   err=$("$PM" "$@" 2>&1 >/dev/null)
   rc=$?
-  if [[ $rc -eq $st && $err == *$pat* ]]; then ok "$desc (exit $rc)"; else bad "$desc: exit $rc, '$err'"; fi
+  if [[ $rc -eq $st && $err == *$pat* ]]; then ok "$desc (exit $rc)"; else not_ok "$desc: exit $rc, '$err'"; fi
 }
 expect_err "missing --wire" 2 "--wire, --uncompressed and --layers are required" --uncompressed 1 --layers 1 --profile cloud
 expect_err "zero --wire" 2 "invalid --wire '0'" --wire 0 --uncompressed 1 --layers 1 --profile cloud
@@ -73,5 +71,4 @@ expect_err "missing profiles file" 1 "cannot open /nonexistent/p.conf" --wire 1 
 expect_err "unknown argument" 2 "unknown argument '--fast'" --fast
 expect_err "option without value" 2 "--layers needs a value" --wire 1 --uncompressed 1 --layers
 
-echo "$pass passed, $fail failed, 0 skipped"
-[[ $fail -eq 0 ]]
+finish

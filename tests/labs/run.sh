@@ -15,5 +15,10 @@
 # step passed, 1 otherwise, 2 usage.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-command -v python3 >/dev/null || { echo "run.sh: python3 not found (Debian package python3)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+if ! command -v python3 >/dev/null; then
+  # shellcheck source=tests/lib/test-lib.sh
+  . "$here/../lib/test-lib.sh"
+  not_ok "python3 installed" "python3 not found (Debian package python3)"
+  finish
+fi
 exec python3 "$here/labrun.py" --root "$(cd "$here/../.." && pwd)" "$@"

@@ -11,28 +11,26 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=/usr/bin/python3
 LINT=tests/lint/dockerfile_lint.py
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL $*"; }
+# shellcheck source=tests/lib/test-lib.sh
+. tests/lib/test-lib.sh
 
 mapfile -t files < <(find docker benchmarks/peers -type f \( -name 'Dockerfile' -o -name '*.Dockerfile' -o -name 'Dockerfile.*' \) 2>/dev/null | sort)
 echo "linting ${#files[@]} Dockerfile(s)"
 for f in "${files[@]}"; do
   if out=$("$PY" "$LINT" --waivers tests/lint/dockerfile-waivers.txt "$f"); then ok "$f meets every rule"
-  else ko "$f:"; printf '     %s\n' "$out"; fi
+  else not_ok "$f meets every rule" "$(printf '\n     %s' "$out")"; fi
 done
 
 for f in tests/lint/fixtures/docker/*.Dockerfile; do
   out=$("$PY" "$LINT" --waivers tests/lint/dockerfile-waivers.txt "$f") && rc=0 || rc=$?
   if [[ $(basename "$f") == good*.Dockerfile ]]; then
-    if [[ $rc -eq 0 ]]; then ok "$f accepted"; else ko "$f rejected: $out"; fi
+    if [[ $rc -eq 0 ]]; then ok "$f accepted"; else not_ok "$f rejected: $out"; fi
     continue
   fi
   rule=$(sed -n '1s/^# \([a-z-]*\):.*/\1/p' "$f")
-  if [[ -z $rule ]]; then ko "$f: first line must be '# <rule>: why'"; continue; fi
+  if [[ -z $rule ]]; then not_ok "$f: first line must be '# <rule>: why'"; continue; fi
   if [[ $rc -eq 1 ]] && grep -q ": $rule: " <<<"$out"; then ok "$(basename "$f") flagged as $rule"
-  else ko "$(basename "$f") not flagged as $rule (rc $rc): $out"; fi
+  else not_ok "$(basename "$f") not flagged as $rule (rc $rc): $out"; fi
 done
 
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish

@@ -10,7 +10,7 @@
 #   an unknown SPDX id            a typo in dep5's License field
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$SL_ROOT" || exit 1
-command -v reuse >/dev/null || { echo "failure: reuse not installed: scripts/deps.sh sbom" >&2; exit 1; }
+command -v reuse >/dev/null || { not_ok "reuse installed" "reuse not installed: scripts/deps.sh sbom"; finish; }
 
 if reuse lint >"$TMPD/lint.txt" 2>&1; then
   ok "reuse lint: the repository is REUSE compliant ($(grep -o 'Files with license information: [0-9/ ]*' "$TMPD/lint.txt"))"
@@ -29,7 +29,7 @@ fails_with() {  # fails_with TEXT WHAT
   (cd "$TMPD/repo" && reuse lint >"$TMPD/lint.txt" 2>&1)
   local rc=$?
   [[ $rc != 0 ]] && grep -q -- "$1" "$TMPD/lint.txt"
-  check $? "reuse lint fails on $2" "exit $rc, '$1' not in its output"
+  result $? "reuse lint fails on $2" "exit $rc, '$1' not in its output"
 }
 copy
 echo 'int stray;' >"$TMPD/repo/stray.c"
@@ -40,4 +40,4 @@ fails_with 'Missing licenses: MIT' "a licence whose text is missing from LICENSE
 copy
 sed -i 's/^License: MIT$/License: MTI/' "$TMPD/repo/.reuse/dep5"
 fails_with 'Bad licenses: MTI' "an SPDX id that does not exist"
-summary
+finish

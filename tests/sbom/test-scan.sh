@@ -19,21 +19,21 @@ fx=tests/sbom/fixtures
 
 got=$(scripts/scan.sh --parse grype $fx/grype.json)
 [[ "$got" == "1 2 1 1 1 6" ]]
-check $? "grype fixture: critical 1, high 2, medium 1, low 1 (listed twice), other 1, total 6" "got '$got'"
+result $? "grype fixture: critical 1, high 2, medium 1, low 1 (listed twice), other 1, total 6" "got '$got'"
 got=$(scripts/scan.sh --parse trivy $fx/trivy.json)
 [[ "$got" == "2 1 0 2 1 6" ]]
-check $? "trivy fixture: critical 2, high 1, medium 0, low 2, other 1, total 6" "got '$got'"
+result $? "trivy fixture: critical 2, high 1, medium 0, low 2, other 1, total 6" "got '$got'"
 scripts/scan.sh --parse trivy $fx/grype.json >/dev/null 2>"$TMPD/err"
 rc=$?
 [[ $rc == 1 ]] && grep -q 'not a trivy JSON report' "$TMPD/err"
-check $? "a grype report read as trivy's is refused (exit 1), not counted as zero" "exit $rc"
+result $? "a grype report read as trivy's is refused (exit 1), not counted as zero" "exit $rc"
 scripts/scan.sh --parse nessus $fx/grype.json >/dev/null 2>&1
-check "$([[ $? == 2 ]]; echo $?)" "an unknown report format is a usage error (exit 2)"
+result "$([[ $? == 2 ]]; echo $?)" "an unknown report format is a usage error (exit 2)"
 
 scripts/scan.sh "$TMPD/nothing" >/dev/null 2>"$TMPD/err"
 rc=$?
 [[ $rc == 1 ]] && grep -q 'run make sbom first' "$TMPD/err"
-check $? "no SBOM folder: exit 1, says to run make sbom" "exit $rc"
+result $? "no SBOM folder: exit 1, says to run make sbom" "exit $rc"
 
 # Two stand-in SBOM files: scan.sh hands them to the scanner unread.
 sb=$TMPD/sboms
@@ -42,13 +42,13 @@ echo '{}' >"$sb/a-naive.cdx.json"
 echo '{}' >"$sb/b-scratch.cdx.json"
 
 if command -v grype >/dev/null || command -v trivy >/dev/null; then
-  skip "no-scanner output: a scanner is installed on this machine"
+  skip "no-scanner output" "a scanner is installed on this machine"
 else
   out=$(scripts/scan.sh "$sb" 2>&1)
   rc=$?
   rows=$(awk -F'\t' 'NR > 1 && $3 == "no scanner" && NF == 3' "$sb/scan.tsv" | wc -l)
   [[ $rc == 0 && "$out" == "no vulnerability scanner here"* && $rows == 2 && -z "$(tr -d '\n' <<<"${out//$sb/}" | tr -cd '0-9')" ]]
-  check $? "no scanner: says so, exit 0, scan.tsv says 'no scanner' for each SBOM, no number shown" "exit $rc, $rows rows: $out"
+  result $? "no scanner: says so, exit 0, scan.tsv says 'no scanner' for each SBOM, no number shown" "exit $rc, $rows rows: $out"
 fi
 
 # A stub scanner on the seam: prints a fixture, records how it was called.
@@ -61,14 +61,14 @@ for kind in grype trivy; do
   want=$([[ $kind == grype ]] && echo "1 2 1 1 1 6" || echo "2 1 0 2 1 6")
   rows=$(awk -F'\t' -v k="$kind" -v w="$want" 'NR > 1 && $2 == k && ($3 " " $4 " " $5 " " $6 " " $7 " " $8) == w' "$sb/scan.tsv" | wc -l)
   [[ $rc == 0 && $rows == 2 ]]
-  check $? "$kind on PATH (stub): its counts for each SBOM in scan.tsv and the table" "exit $rc, $rows rows: $out"
+  result $? "$kind on PATH (stub): its counts for each SBOM in scan.tsv and the table" "exit $rc, $rows rows: $out"
   call=$(head -n 1 "$TMPD/$kind.calls")
   if [[ $kind == grype ]]; then [[ "$call" == "sbom:$sb/a-naive.cdx.json -o json" ]]; else [[ "$call" == "sbom --quiet --format json $sb/a-naive.cdx.json" ]]; fi
-  check $? "$kind is called as documented ('$call')"
+  result $? "$kind is called as documented ('$call')"
 done
 printf '#!/bin/sh\necho "failed to download vulnerability DB" >&2\nexit 1\n' >"$TMPD/bin/grype"
 SCANNER=$TMPD/bin/grype scripts/scan.sh "$sb" >"$TMPD/out" 2>&1
 rc=$?
 [[ $rc == 1 ]] && grep -q 'failed to download vulnerability DB' "$TMPD/out" && grep -q 'grype failed on' "$TMPD/out"
-check $? "a scanner that fails (no database): exit 1 with its message, no counts" "exit $rc: $(head -c 200 "$TMPD/out")"
-summary
+result $? "a scanner that fails (no database): exit 1 with its message, no counts" "exit $rc: $(head -c 200 "$TMPD/out")"
+finish

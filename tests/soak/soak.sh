@@ -30,26 +30,22 @@ SECS=${SOAK_SECONDS:-10}
 CONNS=${SOAK_CONNS:-16}
 ROUNDS=${CRASH_ROUNDS:-5}
 TAG=h6soak-$$
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL $*"; }
-TMP=$(mktemp -d)
+# shellcheck source=tests/lib/test-lib.sh
+. tests/lib/test-lib.sh
+TMP=$TL_TMP
 cleanup() {
   local c
   for c in $($DOCKER ps -aq --filter "name=$TAG" 2>/dev/null); do $DOCKER rm -f "$c" >/dev/null 2>&1; done
   $DOCKER volume rm -f "$TAG-data" >/dev/null 2>&1
-  [[ -n ${SAMPLER:-} ]] && kill "$SAMPLER" 2>/dev/null
-  rm -rf "$TMP"
+  [[ -z ${SAMPLER:-} ]] || kill "$SAMPLER" 2>/dev/null
 }
-trap cleanup EXIT
-finish() { echo "$pass passed, $fail failed"; [[ $fail -eq 0 ]]; exit $?; }
+at_exit cleanup
 
 for tool in wrk python3 sqlite3 curl; do
-  command -v $tool >/dev/null || { ko "$tool is not installed (scripts/deps.sh)"; finish; }
+  command -v $tool >/dev/null || { not_ok "$tool is not installed (scripts/deps.sh)"; finish; }
 done
-$DOCKER info >/dev/null 2>&1 || { ko "no Docker engine answers (make engine)"; finish; }
+$DOCKER info >/dev/null 2>&1 || { not_ok "no Docker engine answers (make engine)"; finish; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_ready() { # wait_ready PORT
   for _ in $(seq 100); do
     curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$1/readyz" 2>/dev/null && return 0
@@ -71,16 +67,16 @@ rss_of() {
 # ---- 1. load ------------------------------------------------------------------
 for svc in hello whoami notes; do
   img=$PREFIX/$svc:scratch
-  if ! $DOCKER image inspect "$img" >/dev/null 2>&1; then ko "image $img missing (make images)"; continue; fi
+  if ! $DOCKER image inspect "$img" >/dev/null 2>&1; then not_ok "image $img missing (make images)"; continue; fi
   name=$TAG-$svc
   vol=(); [[ $svc == notes ]] && vol=(-v "$TAG-data:/data")
   port=$(free_port)
   if ! $DOCKER run -d --name "$name" --memory 64m --memory-swap 64m --pids-limit 64 \
       --network host "${vol[@]}" "$img" --listen=127.0.0.1 --port="$port" \
       --max-conns=40 --max-conns-per-ip=40 >/dev/null; then
-    ko "$svc: docker run failed"; continue
+    not_ok "$svc: docker run failed"; continue
   fi
-  if ! wait_ready "$port"; then ko "$svc: not ready"; $DOCKER logs "$name" 2>&1 | tail -5; continue; fi
+  if ! wait_ready "$port"; then $DOCKER logs "$name" 2>&1 | tail -5; not_ok "$svc: ready" "not ready within 10 s"; continue; fi
   path=/
   if [[ $svc == notes ]]; then
     for i in $(seq 20); do
@@ -103,36 +99,36 @@ for svc in hello whoami notes; do
   read -r first last n <<<"$(awk '{v[NR]=$1} END {t=int(NR/3); for(i=1;i<=t;i++) a+=v[i]; for(i=NR-t+1;i<=NR;i++) b+=v[i]; if (t>0) printf "%d %d %d", a/t, b/t, NR; else print "0 0 0"}' "$TMP/$svc.mem")"
   echo "     $svc: ${reqs:-?} requests in ${SECS} s (${rps:-?}/s, $CONNS connections), non-2xx ${non2xx:-0}, socket errors ${sockerr:-0}; rss first third $((first / 1024)) KiB, last third $((last / 1024)) KiB ($n samples)"
   if [[ -n $reqs && $reqs -gt 0 && -z $non2xx && ${sockerr:-0} -eq 0 ]]; then ok "$svc: ${reqs} requests, all 2xx, no socket error"
-  else ko "$svc: wrk errors:"; cat "$TMP/$svc.wrk"; fi
+  else cat "$TMP/$svc.wrk"; not_ok "$svc: all 2xx, no socket error" "wrk errors (output above)"; fi
   if [[ $oom == false && $running == true ]]; then ok "$svc: not OOM-killed, still running under --memory 64m --pids-limit 64"
-  else ko "$svc: OOMKilled=$oom running=$running"; fi
+  else not_ok "$svc: OOMKilled=$oom running=$running"; fi
   if [[ $n -ge 6 ]] && awk -v a="$first" -v b="$last" 'BEGIN {exit !(b <= a * 1.10 + 1048576)}'; then
     ok "$svc: memory flat (last third <= first third + 10 % + 1 MiB)"
-  else ko "$svc: memory grew or too few samples: first $first, last $last, $n samples"; fi
+  else not_ok "$svc: memory grew or too few samples: first $first, last $last, $n samples"; fi
   $DOCKER rm -f "$name" >/dev/null
 done
 $DOCKER volume rm -f "$TAG-data" >/dev/null 2>&1
 
 # ---- 2. crash consistency -------------------------------------------------------
 img=$PREFIX/notes:scratch
-if ! $DOCKER image inspect "$img" >/dev/null 2>&1; then ko "image $img missing (make images)"; finish; fi
+if ! $DOCKER image inspect "$img" >/dev/null 2>&1; then not_ok "image $img missing (make images)"; finish; fi
 name=$TAG-crash
 $DOCKER volume create "$TAG-data" >/dev/null
 port=$(free_port)
 if ! $DOCKER run -d --name "$name" --memory 64m --pids-limit 64 --network host \
     -v "$TAG-data:/data" "$img" --listen=127.0.0.1 --port="$port" >/dev/null; then
-  ko "crash: docker run failed"; finish
+  not_ok "crash: docker run failed"; finish
 fi
 acks=$TMP/acks
 : >"$acks"
 crash_ok=1
 for r in $(seq "$ROUNDS"); do
-  if ! wait_ready "$port"; then ko "crash round $r: notes not ready after restart"; $DOCKER logs "$name" 2>&1 | tail -5; crash_ok=0; break; fi
+  if ! wait_ready "$port"; then $DOCKER logs "$name" 2>&1 | tail -5; not_ok "crash round $r: notes ready after restart"; crash_ok=0; break; fi
   python3 tests/soak/writer.py "$port" "$acks" "$r" &
   wpid=$!
   sleep "$(awk -v s="$RANDOM" 'BEGIN {srand(s); printf "%.2f", 0.3 + rand() * 1.2}')"
   $DOCKER kill -s KILL "$name" >/dev/null
-  wait $wpid || { ko "crash round $r: writer failed"; crash_ok=0; }
+  wait $wpid || { not_ok "crash round $r: writer failed"; crash_ok=0; }
   if [[ $r -lt $ROUNDS ]]; then $DOCKER start "$name" >/dev/null; fi
 done
 # The last kill left the files as a power cut would: check them as they are.
@@ -146,18 +142,18 @@ else
 fi
 echo "     crash: $ROUNDS SIGKILLs, $(wc -l <"$acks") acknowledged writes; files after the last kill: $files"
 check_int() { [[ $integrity == ok ]]; }
-if check_int; then ok "crash: integrity_check ok on the files left by SIGKILL"; else ko "crash: integrity_check: $integrity"; fi
+if check_int; then ok "crash: integrity_check ok on the files left by SIGKILL"; else not_ok "crash: integrity_check: $integrity"; fi
 $DOCKER start "$name" >/dev/null
 if [[ $crash_ok -eq 1 ]] && wait_ready "$port"; then
   if out=$(cd tests/soak && python3 verify.py "$port" "$acks"); then ok "crash: $out"
-  else ko "crash: $out"; fi
+  else not_ok "crash: $out"; fi
   # The checker itself must be able to fail: an acknowledged write that is
   # not in the database has to be reported as lost.
   cp "$acks" "$TMP/acks.bad"
   printf '999999999\tr0-never-written\n' >>"$TMP/acks.bad"
   if (cd tests/soak && python3 verify.py "$port" "$TMP/acks.bad" >/dev/null); then
-    ko "crash: verify.py missed a lost acknowledged write"
+    not_ok "crash: verify.py missed a lost acknowledged write"
   else ok "crash: verify.py reports a lost acknowledged write (self-test)"; fi
-else ko "crash: notes did not come back after the kills"; fi
-[[ $(wc -l <"$acks") -gt 0 ]] && ok "crash: writes were acknowledged in the rounds" || ko "crash: no write acknowledged (the test proved nothing)"
+else not_ok "crash: notes did not come back after the kills"; fi
+if [[ $(wc -l <"$acks") -gt 0 ]]; then ok "crash: writes were acknowledged in the rounds"; else not_ok "crash: writes were acknowledged in the rounds" "none (the test proved nothing)"; fi
 finish

@@ -9,18 +9,15 @@
 #   LEAK_REQUESTS requests per kind and service (default 20)
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
-: "${SL_BIN:?SL_BIN must name the directory of the service binaries}"
+# shellcheck source=tests/lib/test-lib.sh
+. tests/lib/test-lib.sh
+[[ -n ${SL_BIN:-} ]] || { not_ok "SL_BIN set" "SL_BIN must name the directory of the service binaries"; finish; }
 N=${LEAK_REQUESTS:-20}
 RAW="python3 tests/hostile/raw.py"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL $*"; }
-TMP=$(mktemp -d)
+TMP=$TL_TMP
 PID=
-trap '[[ -n $PID ]] && kill -KILL $PID 2>/dev/null; rm -rf "$TMP"' EXIT
-command -v valgrind >/dev/null || { ko "valgrind is not installed"; echo "$pass passed, $fail failed"; exit 1; }
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+at_exit '[[ -z $PID ]] || kill -KILL "$PID" 2>/dev/null'
+command -v valgrind >/dev/null || { not_ok "valgrind installed" "valgrind is not installed (scripts/deps.sh)"; finish; }
 
 # urls N PATH...: N copies of each URL, for one curl --parallel run.
 urls() { local n=$1; shift; for _ in $(seq "$n"); do for p in "$@"; do echo "url = \"http://127.0.0.1:$PORT$p\""; echo 'output = "/dev/null"'; done; done; }
@@ -71,7 +68,7 @@ for svc in hello whoami notes; do
     kill -0 $PID 2>/dev/null || break
     sleep 0.1
   done
-  if [[ $ready -ne 1 ]]; then ko "$svc did not get ready under valgrind"; cat "$vlog" "$TMP/$svc.log" | tail -20; PID=; continue; fi
+  if [[ $ready -ne 1 ]]; then cat "$vlog" "$TMP/$svc.log" | tail -20; not_ok "$svc ready under valgrind" "not ready within 30 s"; PID=; continue; fi
   load "$svc"
   served=$(curl -s --max-time 10 "http://127.0.0.1:$PORT/metrics" | awk '/^http_requests_total/ {s += $NF} END {print s + 0}')
   kill -TERM $PID
@@ -81,9 +78,8 @@ for svc in hello whoami notes; do
   errors=$(grep -c '^==[0-9]*== [A-Z].*' "$vlog" || true)
   echo "     $svc: ${served} requests counted by /metrics, ${secs} s under valgrind, exit $rc"
   if [[ $rc -eq 0 ]]; then ok "$svc: exit 0 after SIGTERM, memcheck clean (no error, no definite/indirect leak)"
-  else ko "$svc: exit $rc (99 = memcheck errors or leaks):"; head -n 60 "$vlog"; fi
+  else head -n 60 "$vlog"; not_ok "$svc: exit 0 after SIGTERM, memcheck clean" "exit $rc (99 = memcheck errors or leaks)"; fi
   if [[ $errors -eq 0 ]]; then ok "$svc: valgrind log empty (--quiet)"
-  else ko "$svc: valgrind reported $errors lines"; fi
+  else not_ok "$svc: valgrind log empty (--quiet)" "valgrind reported $errors lines"; fi
 done
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish
