@@ -54,10 +54,7 @@ static const struct svc_option options[] = {
      .str = &db_path},
 };
 
-static void log_db(const char *msg) { svc_log(SVC_LOG_ERROR, "%s", msg); }
-
 int api_open(const char *path, void **ctx, char *err, size_t errlen) {
-  db_set_log(log_db);
   struct api_ctx *c = calloc(1, sizeof *c);
   *ctx = NULL;
   if (c == NULL) {
