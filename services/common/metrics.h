@@ -1,8 +1,8 @@
 /* metrics.h: request counters and the Prometheus text exposition.
  * Every function is thread-safe (one mutex; the in-flight gauge is an
  * atomic). */
-#ifndef SL_METRICS_H
-#define SL_METRICS_H
+#ifndef SL_COMMON_METRICS_H
+#define SL_COMMON_METRICS_H
 
 #include <stddef.h>
 

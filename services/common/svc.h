@@ -111,8 +111,8 @@
  * concurrently when --threads > 1: shared state in a service needs its own
  * locking. The layer's own state (metrics, readiness, log) is thread-safe.
  */
-#ifndef SL_SVC_H
-#define SL_SVC_H
+#ifndef SL_COMMON_SVC_H
+#define SL_COMMON_SVC_H
 
 #include <stdbool.h>
 #include <stddef.h>
