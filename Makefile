@@ -63,6 +63,7 @@ CLEAN_DIRS := $(BUILD)
 # (SL_DEP_CFLAGS, SL_MHD_LIBS, SL_SQLITE_LIBS, SL_DEP_PREREQ, SL_LDSTATIC)
 # that services.mk uses in prerequisites.
 include mk/static.mk
+-include mk/format.mk
 include mk/services.mk
 # The image builder stage copies only the two fragments above (so editing a
 # test or bench fragment never invalidates the images' cache): the rest are

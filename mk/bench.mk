@@ -56,11 +56,13 @@ check-bench: bench-tools cri-tools images all ## quick mode end to end into a te
 NOTES_BENCH_DIRECT := $(OUT)/bench/notes_direct
 BENCH_NOTES_SECONDS ?= 10
 
+# It links the shared layer like the service (db.c logs with svc_log and
+# formats with rfc3339_ms and sb).
 $(NOTES_BENCH_DIRECT): $(OUT)/obj/benchmarks/notes/direct.o $(OUT)/obj/services/notes/db.o \
-  $(OUT)/obj/services/notes/db_open.o
+  $(OUT)/obj/services/notes/db_open.o $(SL_COMMON_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(SL_LINK) -o $@ $^ $(SL_SQLITE_LIBS) -lpthread
+	$(Q)$(SL_LINK) -o $@ $(filter %.o,$^) $(SL_COMMON_LIB) $(SL_MHD_LIBS) $(SL_SQLITE_LIBS) -lpthread
 
 bench-notes: $(OUT)/bin/notes $(NOTES_BENCH_DIRECT) ## notes over HTTP (wrk) against the direct C rate
 	NOTES_BIN=$(abspath $(OUT)/bin/notes) NOTES_DIRECT=$(abspath $(NOTES_BENCH_DIRECT)) \

@@ -49,7 +49,8 @@ UNIT_TESTS :=
 
 # The shared layer's own tests.
 UNIT_TESTS += common_cfg common_route common_metrics common_jw common_svc \
-  common_timer common_cpus common_work common_log
+  common_timer common_cpus common_work common_log common_num \
+  common_rfc3339 common_sb
 common_cfg_SRCS := tests/unit/test_common_cfg.c
 common_route_SRCS := tests/unit/test_common_route.c
 # Seam: allocations counted, to prove a route lookup makes none.
@@ -61,6 +62,9 @@ common_timer_SRCS := tests/unit/test_common_timer.c
 common_cpus_SRCS := tests/unit/test_common_cpus.c
 common_work_SRCS := tests/unit/test_common_work.c
 common_log_SRCS := tests/unit/test_common_log.c
+common_num_SRCS := tests/unit/test_common_num.c
+common_rfc3339_SRCS := tests/unit/test_common_rfc3339.c
+common_sb_SRCS := tests/unit/test_common_sb.c
 
 -include $(wildcard $(SERVICES:%=services/%/service.mk))
 

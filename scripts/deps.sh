@@ -22,7 +22,7 @@ set -euo pipefail
 declare -A PKGS=(
   [build]="gcc make pkg-config libc6-dev libmicrohttpd-dev libsqlite3-dev"
   [static]="gcc libc6-dev make cmake musl-tools tcl dpkg-dev xz-utils ca-certificates"
-  [test]="libcmocka-dev curl jq sqlite3 python3 python3-yaml valgrind"
+  [test]="libcmocka-dev curl jq sqlite3 python3 python3-yaml valgrind clang-format"
   [san]="gcc libcmocka-dev"
   [images]="docker.io mmdebstrap busybox-static musl dpkg-dev curl iproute2"
   [bench]="docker.io docker-registry wrk gnuplot-nox jq curl libjansson-dev libcmocka-dev iproute2 golang-go busybox-static nginx-light python3"

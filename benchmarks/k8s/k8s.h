@@ -14,8 +14,8 @@
  *    Sub-second; all phases of one pod are on the same client clock, and
  *    "added" (the pod's first ADDED event) stands for its creation, as in the
  *    Kubernetes pod-startup SLO ("observed via watch"). */
-#ifndef K8S_H
-#define K8S_H
+#ifndef SL_K8S_K8S_H
+#define SL_K8S_K8S_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,8 +3,8 @@
  * Pure functions, no I/O: everything here is unit tested in
  * tests/unit/test_bench_le.c. Times are nanoseconds on CLOCK_MONOTONIC,
  * rates are bits per second, sizes are bytes. */
-#ifndef LE_H
-#define LE_H
+#ifndef SL_LINKEMU_LE_H
+#define SL_LINKEMU_LE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -5,8 +5,8 @@
  * token bucket (shared by every connection of that direction, like one
  * physical link) and a per-connection delay line (each chunk is held until
  * read time + one-way delay). */
-#ifndef RELAY_H
-#define RELAY_H
+#ifndef SL_LINKEMU_RELAY_H
+#define SL_LINKEMU_RELAY_H
 
 #include <stddef.h>
 #include <stdint.h>

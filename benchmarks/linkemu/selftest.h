@@ -1,6 +1,6 @@
 /* selftest: measure what the relay actually delivers on loopback. */
-#ifndef SELFTEST_H
-#define SELFTEST_H
+#ifndef SL_LINKEMU_SELFTEST_H
+#define SL_LINKEMU_SELFTEST_H
 
 #include <stdint.h>
 

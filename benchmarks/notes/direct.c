@@ -10,12 +10,15 @@
  *   RESULT mode=create ops=N seconds=S rate=R
  * Exit 0, 1 on a database failure, 2 on bad arguments. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../../services/notes/db.h"
+#include "log.h"
+#include "num.h"
 
 static double now_s(void) {
   struct timespec ts;
@@ -24,11 +27,10 @@ static double now_s(void) {
 }
 
 static int parse_count(const char *s, long max, long *out) {
-  char *end;
-  long v = strtol(s, &end, 10);
-  if (*s == '\0' || *end != '\0' || v < 1 || v > max)
+  uint64_t v;
+  if (num_parse_u64(s, strlen(s), (uint64_t)max, &v) < 0 || v < 1)
     return -1;
-  *out = v;
+  *out = (long)v;
   return 0;
 }
 
@@ -46,6 +48,8 @@ int main(int argc, char **argv) {
   }
   char err[512];
   struct db *db = NULL;
+  /* the data layer's failure lines, as text on stderr */
+  log_setup("notes_direct", SVC_LOG_TEXT, SVC_LOG_INFO);
   if (db_open(argv[2], &db, err, sizeof err) < 0) {
     fprintf(stderr, "notes_direct: %s\n", err);
     return 1;

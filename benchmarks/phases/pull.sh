@@ -7,11 +7,13 @@
 #   pull_cold  the measuring engine holds no image and no layer at all
 #              (private engine: everything removed and checked before each
 #              pull)
-#   pull_warm  the same, except for the image's warm source: whatever image
-#              of this run (base or sibling service) shares the longest
-#              prefix of its layers, pulled untimed directly from the
-#              registry first and kept between warm pulls that need it. So a
-#              warm pull fetches only the image's own layers.
+#   pull_warm  the same, except for the image's warm source (IMG_BASE,
+#              chosen in bench.sh): the image sharing the longest prefix of
+#              its layers, an upstream base or, when longer, an image of
+#              another service of this run. It is pulled untimed first
+#              through the unshaped profile (LOOP_PROFILE: no rate, no
+#              added RTT) and kept between warm pulls that need it. So a
+#              warm pull fetches only the layers it does not share with it.
 #   requests   beside every pull: the HTTP requests the registry logged
 #              while it ran (its access log), e.g. dockerd's version check,
 #              manifest and one request per blob.

@@ -13,8 +13,8 @@
  * Times are int64 nanoseconds. "mono" times are CLOCK_MONOTONIC; "unix"
  * times are CLOCK_REALTIME (ns since the Unix epoch), for placing the
  * engine's own wall-clock timestamps on the same axis. */
-#ifndef PROBE_H
-#define PROBE_H
+#ifndef SL_PROBE_PROBE_H
+#define SL_PROBE_PROBE_H
 
 #include <netinet/in.h>
 #include <stddef.h>

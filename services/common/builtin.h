@@ -1,7 +1,7 @@
 /* builtin.h: the endpoints every service gets: /healthz, /readyz,
  * /metrics, /version (see docs/services-common.md). */
-#ifndef SL_BUILTIN_H
-#define SL_BUILTIN_H
+#ifndef SL_COMMON_BUILTIN_H
+#define SL_COMMON_BUILTIN_H
 
 #include <stddef.h>
 

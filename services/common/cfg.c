@@ -3,8 +3,11 @@
 
 #include <arpa/inet.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "num.h"
 
 #define CFG_MAX_SERVICE_OPTS 32
 
@@ -69,24 +72,14 @@ static const struct copt {
 };
 #define NCOMMON (sizeof common / sizeof common[0])
 
-/* Parses a decimal unsigned number (digits only) within [min, max]. */
+/* A decimal number (num.h's grammar) within [min, max]. */
 static int parse_ulong(const char *s, unsigned long min, unsigned long max,
                        unsigned long *out) {
-  unsigned long v = 0;
+  uint64_t v;
 
-  if (*s == '\0')
+  if (num_parse_u64(s, strlen(s), max, &v) < 0 || v < min)
     return -1;
-  for (; *s != '\0'; s++) {
-    if (*s < '0' || *s > '9')
-      return -1;
-    unsigned d = (unsigned)(*s - '0');
-    if (v > (((unsigned long)-1) - d) / 10)
-      return -1;
-    v = v * 10 + d;
-  }
-  if (v < min || v > max)
-    return -1;
-  *out = v;
+  *out = (unsigned long)v;
   return 0;
 }
 

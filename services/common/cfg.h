@@ -1,8 +1,8 @@
 /* cfg.h: configuration from flags and environment (pure, no I/O but the
  * usage text). Precedence: flag, then environment, then default. An empty
  * environment variable counts as unset. */
-#ifndef SL_CFG_H
-#define SL_CFG_H
+#ifndef SL_COMMON_CFG_H
+#define SL_COMMON_CFG_H
 
 #include <stdio.h>
 

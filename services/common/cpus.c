@@ -8,9 +8,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "num.h"
 
 /* Deepest cgroup path followed (levels), against a corrupt file. */
 #define CPUS_MAX_DEPTH 64
@@ -41,18 +44,14 @@ static unsigned quota_cpus(long long quota, long long period) {
 static int read_ll(const char **p, long long *out) {
   const char *s = *p;
   int neg = *s == '-';
-  long long v = 0;
+  uint64_t v;
   if (neg)
     s++;
-  if (*s < '0' || *s > '9')
+  size_t n = strspn(s, "0123456789");
+  if (num_parse_u64(s, n, LLONG_MAX, &v) < 0)
     return -1;
-  for (; *s >= '0' && *s <= '9'; s++) {
-    if (v > (LLONG_MAX - (*s - '0')) / 10)
-      return -1;
-    v = v * 10 + (*s - '0');
-  }
-  *out = neg ? -v : v;
-  *p = s;
+  *out = neg ? -(long long)v : (long long)v;
+  *p = s + n;
   return 0;
 }
 

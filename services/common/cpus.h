@@ -6,8 +6,8 @@
  * cpu.cfs_quota_us / cpu.cfs_period_us, at every level from the process's
  * cgroup up to the root of the mount (the smallest limit wins). At
  * least 1. */
-#ifndef SL_CPUS_H
-#define SL_CPUS_H
+#ifndef SL_COMMON_CPUS_H
+#define SL_COMMON_CPUS_H
 
 /* The answer for this process: min(affinity, cgroup quota), >= 1. */
 unsigned cpus_usable(void);

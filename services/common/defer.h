@@ -1,7 +1,7 @@
 /* defer.h: the ticket behind svc_defer / svc_complete (svc.h), shared by
  * defer.c (fake requests, svc_after) and server.c (real connections). */
-#ifndef SL_DEFER_H
-#define SL_DEFER_H
+#ifndef SL_COMMON_DEFER_H
+#define SL_COMMON_DEFER_H
 
 #include <pthread.h>
 #include <stdatomic.h>

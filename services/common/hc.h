@@ -1,7 +1,7 @@
 /* hc.h: the --healthcheck client, a minimal HTTP/1.0 GET over a plain
  * socket (no curl needed in an empty image). */
-#ifndef SL_HC_H
-#define SL_HC_H
+#ifndef SL_COMMON_HC_H
+#define SL_COMMON_HC_H
 
 #include "svc.h"
 

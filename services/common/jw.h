@@ -5,8 +5,8 @@
  * invalid UTF-8 byte (bad lead, truncated or overlong sequence, surrogate,
  * above U+10FFFF) replaced with \ufffd, so the output is always valid JSON
  * whatever bytes a client sent. */
-#ifndef SL_JW_H
-#define SL_JW_H
+#ifndef SL_COMMON_JW_H
+#define SL_COMMON_JW_H
 
 #include <stddef.h>
 

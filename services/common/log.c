@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "jw.h"
+#include "rfc3339.h"
 
 static const char *log_prog = "svc";
 static enum svc_log_format log_fmt = SVC_LOG_JSON;
@@ -28,23 +30,21 @@ void log_setup(const char *prog, enum svc_log_format format,
   log_level = level;
 }
 
-/* "2026-11-28T00:37:13" for sec into out (20 bytes at least). By hand
- * rather than strftime, which drags locale and time zone code into the
- * static binaries. */
-static void second_str(time_t sec, char *out, size_t len) {
-  struct tm tm;
-  gmtime_r(&sec, &tm);
-  snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
-           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+/* A clock past year 9999 (rfc3339.h) gets this impossible stamp rather
+ * than none. */
+static const char bad_time[] = "0000-00-00T00:00:00.000Z";
+
+/* The stamp of ms into out (RFC3339_MS_SIZE bytes at least). */
+static void stamp(int64_t ms, char *out, size_t len) {
+  if (rfc3339_ms(ms, out, len) < 0)
+    snprintf(out, len, "%s", bad_time);
 }
 
 static void now_str(char *buf, size_t len) {
   struct timespec ts;
-  char sec[64];
 
   clock_gettime(CLOCK_REALTIME, &ts);
-  second_str(ts.tv_sec, sec, sizeof sec);
-  snprintf(buf, len, "%s.%03dZ", sec, (int)(ts.tv_nsec / 1000000L));
+  stamp((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000L, buf, len);
 }
 
 static void write_all(int fd, const char *p, size_t n) {
@@ -88,7 +88,7 @@ static void put_u(struct sb *b, unsigned long long v, int width) {
 }
 
 void svc_log(enum svc_log_level level, const char *fmt, ...) {
-  char msg[1024], ts[96];
+  char msg[1024], ts[RFC3339_MS_SIZE];
   struct sb b = SB_INIT;
   va_list ap;
 
@@ -180,8 +180,8 @@ struct logbuf {
   char *fill; /* the half being filled: half[0] or half[1] */
   size_t len;
   struct sb line;    /* the line being formatted, reused */
-  time_t sec;        /* second_str of sec is in date, cached */
-  char date[64];
+  time_t sec;        /* the stamp of sec, to the second, is in date */
+  char date[RFC3339_MS_SIZE];
   struct logbuf *next;
   char half[2][LOG_HALF];
 };
@@ -283,7 +283,7 @@ static struct logbuf *my_buffer(void) {
 }
 
 void log_access(const struct log_access *a) {
-  char ts[96];
+  char ts[RFC3339_MS_SIZE];
 
   if (log_level < SVC_LOG_INFO)
     return;
@@ -299,7 +299,8 @@ void log_access(const struct log_access *a) {
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   if (now.tv_sec != b->sec) {
-    second_str(now.tv_sec, b->date, sizeof b->date);
+    stamp((int64_t)now.tv_sec * 1000, b->date, sizeof b->date);
+    b->date[RFC3339_SECONDS_LEN] = '\0';
     b->sec = now.tv_sec;
   }
   /* "<date>.mmmZ" by hand: this runs for every request */

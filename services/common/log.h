@@ -14,8 +14,8 @@
  * previous action runs. SIGKILL loses what is buffered: at most the last
  * 100 ms of access lines. Before log_start (unit tests, tools) and after
  * log_stop every access line is written at once. */
-#ifndef SL_LOG_H
-#define SL_LOG_H
+#ifndef SL_COMMON_LOG_H
+#define SL_COMMON_LOG_H
 
 #include <stddef.h>
 

@@ -1,8 +1,8 @@
 /* metrics.h: request counters and the Prometheus text exposition.
  * Every function is thread-safe (one mutex; the in-flight gauge is an
  * atomic). */
-#ifndef SL_METRICS_H
-#define SL_METRICS_H
+#ifndef SL_COMMON_METRICS_H
+#define SL_COMMON_METRICS_H
 
 #include <stddef.h>
 
@@ -20,8 +20,11 @@ void metrics_inflight(struct metrics *m, int delta);
 
 /* Counts one finished request: route index (n for unmatched), method
  * (anything outside GET HEAD POST PUT DELETE PATCH OPTIONS counts as
- * "other"), status code, duration. At most 512 distinct route/method/code
- * series are kept; later ones are counted under code "other". */
+ * "other"), status code, duration. The first 511 distinct
+ * route/method/code series are kept as they are; every later request that
+ * fits none of them is counted in one overflow series labelled
+ * route="unmatched", method="other", code="other" (its duration still goes
+ * to its own route's histogram). */
 void metrics_observe(struct metrics *m, size_t route, const char *method,
                      int status, double seconds);
 

@@ -2,8 +2,8 @@
  * allocation: the server matches once per request, and
  * tests/unit/test_common_route.c proves with a wrapped malloc that a
  * lookup allocates nothing). */
-#ifndef SL_ROUTE_H
-#define SL_ROUTE_H
+#ifndef SL_COMMON_ROUTE_H
+#define SL_COMMON_ROUTE_H
 
 #include <stddef.h>
 

@@ -3,8 +3,8 @@
  * Errors are sticky: after an allocation failure every later call returns
  * -1 and sb.failed stays set, so a caller may append many pieces and check
  * once at the end. The buffer is always NUL-terminated when len > 0. */
-#ifndef SL_SB_H
-#define SL_SB_H
+#ifndef SL_COMMON_SB_H
+#define SL_COMMON_SB_H
 
 #include <stddef.h>
 

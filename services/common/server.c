@@ -39,6 +39,7 @@
 
 #include "defer.h"
 #include "log.h"
+#include "num.h"
 #include "route.h"
 #include "sb.h"
 #include "state.h"
@@ -400,21 +401,6 @@ static enum MHD_Result respond_error(struct conn *cs, const char *method,
   return respond(cs, method, url, version, &resp);
 }
 
-static int parse_length(const char *s, unsigned long long *out) {
-  unsigned long long v = 0;
-  if (s == NULL || *s == '\0')
-    return -1;
-  for (; *s != '\0'; s++) {
-    if (*s < '0' || *s > '9')
-      return -1;
-    if (v > (~0ULL - 9) / 10)
-      return -1;
-    v = v * 10 + (unsigned)(*s - '0');
-  }
-  *out = v;
-  return 0;
-}
-
 /* What the framing headers say, from one walk over the headers. */
 struct framing {
   unsigned ncl;
@@ -445,7 +431,7 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind,
 static enum MHD_Result check_headers(struct conn *cs, const char *method,
                                      const char *url, const char *version) {
   struct framing f = {0, NULL, NULL};
-  unsigned long long len;
+  uint64_t len;
 
   MHD_get_connection_values(cs->mhd, MHD_HEADER_KIND, scan_header, &f);
   if (f.ncl > 1) {
@@ -458,7 +444,7 @@ static enum MHD_Result check_headers(struct conn *cs, const char *method,
     return respond_error(cs, method, url, version, SVC_NOT_IMPLEMENTED,
                          "transfer coding not implemented (only chunked)");
   }
-  if (f.cl != NULL && parse_length(f.cl, &len) == 0 &&
+  if (f.cl != NULL && num_parse_u64(f.cl, strlen(f.cl), UINT64_MAX, &len) == NUM_OK &&
       len > params.cfg->max_body) {
     cs->too_large = true;
     return respond_error(cs, method, url, version, SVC_PAYLOAD_TOO_LARGE,

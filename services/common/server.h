@@ -2,8 +2,8 @@
  * per-connection state, routing once per request, responses (prepared
  * once for static bodies), limits, deferred answers, metrics and the
  * access log of every request. */
-#ifndef SL_SERVER_H
-#define SL_SERVER_H
+#ifndef SL_COMMON_SERVER_H
+#define SL_COMMON_SERVER_H
 
 #include <stddef.h>
 

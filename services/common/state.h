@@ -2,8 +2,8 @@
  * draining and when it began, requests in flight, and the service's context
  * once its init hook returned. Every function is thread-safe (C11 atomics);
  * svc_draining and svc_drain_start (svc.h) read the same state. */
-#ifndef SL_STATE_H
-#define SL_STATE_H
+#ifndef SL_COMMON_STATE_H
+#define SL_COMMON_STATE_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -49,11 +49,12 @@
  *             .def = "/data/notes.db", .help = "SQLite database path",
  *             .str = &db_path},
  *            {.flag = "max-wait", .env = "WHOAMI_MAX_WAIT", .type = SVC_OPT_UINT,
- *             .def = "30", .min = 0, .max = 3600, .help = "max ?wait= (s)",
+ *             .def = "30000", .min = 0, .max = 3600000UL,
+ *             .help = "longest ?wait= in milliseconds (0..1 h)",
  *             .num = &max_wait},
  *        };
  *    A bad value stops the program with exit 2 and a message such as
- *    `notes: invalid --max-wait "x": must be an integer 0..3600`.
+ *    `whoami: invalid --max-wait "x": must be an integer 0..3600000`.
  *
  * 4. The service descriptor and main():
  *        static const struct svc_service notes = {
@@ -111,8 +112,8 @@
  * concurrently when --threads > 1: shared state in a service needs its own
  * locking. The layer's own state (metrics, readiness, log) is thread-safe.
  */
-#ifndef SL_SVC_H
-#define SL_SVC_H
+#ifndef SL_COMMON_SVC_H
+#define SL_COMMON_SVC_H
 
 #include <stdbool.h>
 #include <stddef.h>

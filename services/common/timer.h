@@ -7,8 +7,8 @@
  * no timer pending it does not wake at all. Callbacks run on that thread,
  * one at a time, without the lock held: they may add timers, never
  * block. */
-#ifndef SL_TIMER_H
-#define SL_TIMER_H
+#ifndef SL_COMMON_TIMER_H
+#define SL_COMMON_TIMER_H
 
 #include <stdbool.h>
 #include <stdint.h>

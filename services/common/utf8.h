@@ -1,7 +1,7 @@
 /* utf8.h: UTF-8 validation (RFC 3629), shared by the JSON writer, whoami's
  * renderers and notes' input checks, so that all agree on what is valid. */
-#ifndef SL_UTF8_H
-#define SL_UTF8_H
+#ifndef SL_COMMON_UTF8_H
+#define SL_COMMON_UTF8_H
 
 #include <stddef.h>
 

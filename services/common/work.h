@@ -7,8 +7,8 @@
  * way to serialize: everything one worker runs, runs on one thread. The
  * thread takes every queued job at once, so under load one wake-up serves
  * a batch. */
-#ifndef SL_WORK_H
-#define SL_WORK_H
+#ifndef SL_COMMON_WORK_H
+#define SL_COMMON_WORK_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* hello.h: the hello service's handlers, exposed for unit tests. */
-#ifndef SL_HELLO_H
-#define SL_HELLO_H
+#ifndef SL_HELLO_HELLO_H
+#define SL_HELLO_HELLO_H
 
 #include "svc.h"
 

@@ -54,10 +54,7 @@ static const struct svc_option options[] = {
      .str = &db_path},
 };
 
-static void log_db(const char *msg) { svc_log(SVC_LOG_ERROR, "%s", msg); }
-
 int api_open(const char *path, void **ctx, char *err, size_t errlen) {
-  db_set_log(log_db);
   struct api_ctx *c = calloc(1, sizeof *c);
   *ctx = NULL;
   if (c == NULL) {
@@ -97,41 +94,68 @@ static int api_init(const struct svc_config *cfg, void **ctx, char *err,
 
 static const char json_type[] = "application/json";
 
-/* The {id} segment as a positive 63-bit integer: 0 with *id, -1 with a
- * 400 in resp, -2 on an internal failure (the handler returns -1). */
-static int parse_id(const struct svc_request *req, struct svc_response *resp,
-                    int64_t *id) {
+/* Room for a message of an error reply. */
+#define API_MSG 256
+
+/* The one error reply of the API: {"error": msg, "status": s}. An internal
+ * error (500) gets "internal error" whatever msg says: its cause is logged,
+ * never sent. 0, or -1 if even that reply could not be built. */
+static int reply_error(struct svc_response *resp, enum svc_status s,
+                       const char *msg) {
+  if (s == SVC_INTERNAL_ERROR)
+    msg = "internal error";
+  return svc_resp_error(resp, s, msg) < 0 ? -1 : 0;
+}
+
+/* The {id} segment as a positive 63-bit integer: SVC_OK with *id, or
+ * SVC_BAD_REQUEST with msg (API_MSG bytes) set. */
+static enum svc_status parse_id(const struct svc_request *req, int64_t *id,
+                                char *msg) {
   if (note_parse_uint(req->param, 1, INT64_MAX, id) == 0)
-    return 0;
-  return svc_resp_error(resp, SVC_BAD_REQUEST, "note id must be a positive integer") < 0
-             ? -2
-             : -1;
+    return SVC_OK;
+  snprintf(msg, API_MSG, "note id must be a positive integer");
+  return SVC_BAD_REQUEST;
 }
 
-/* Content type, then the body's JSON. 0 with *in, or -1 with resp set
- * (415, 400) or, on an internal failure, -2 (the handler returns -1). */
-static int read_note(const struct svc_request *req, struct svc_response *resp,
-                     struct note_input *in) {
+/* Content type, then the body's JSON: SVC_OK with *in (caller frees with
+ * note_input_free), SVC_UNSUPPORTED_MEDIA_TYPE or SVC_BAD_REQUEST with msg
+ * set, or SVC_INTERNAL_ERROR (logged). */
+static enum svc_status read_note(const struct svc_request *req,
+                                 struct note_input *in, char *msg) {
   struct api_ctx *c = req->ctx;
-  char err[256];
-  if (!note_content_type_ok(svc_header(req, "Content-Type")))
-    return svc_resp_error(resp, SVC_UNSUPPORTED_MEDIA_TYPE, "content type must be application/json") < 0
-               ? -2
-               : -1;
+  if (!note_content_type_ok(svc_header(req, "Content-Type"))) {
+    snprintf(msg, API_MSG, "content type must be application/json");
+    return SVC_UNSUPPORTED_MEDIA_TYPE;
+  }
   enum note_result r =
-      note_parse(c->parser, req->body, req->body_len, in, err, sizeof err);
+      note_parse(c->parser, req->body, req->body_len, in, msg, API_MSG);
   if (r == NOTE_OK)
-    return 0;
+    return SVC_OK;
   if (r == NOTE_INVALID)
-    return svc_resp_error(resp, SVC_BAD_REQUEST, err) < 0 ? -2 : -1;
-  svc_log(SVC_LOG_ERROR, "note validation failure: %s", err);
-  return -2;
+    return SVC_BAD_REQUEST;
+  svc_log(SVC_LOG_ERROR, "note validation failure: %s", msg);
+  return SVC_INTERNAL_ERROR;
 }
 
-static int not_found(struct svc_response *resp, int64_t id) {
-  char msg[64];
-  snprintf(msg, sizeof msg, "note %" PRId64 " not found", id);
-  return svc_resp_error(resp, SVC_NOT_FOUND, msg) < 0 ? -1 : 0;
+/* The query of GET /notes: SVC_OK with *limit and *after, or
+ * SVC_BAD_REQUEST with msg set. */
+static enum svc_status parse_page(const struct svc_request *req,
+                                  int64_t *limit, int64_t *after, char *msg) {
+  const char *ls = svc_query(req, "limit");
+  const char *as = svc_query(req, "after");
+  *limit = NOTE_LIMIT_DEFAULT;
+  *after = 0;
+  if (ls != NULL && note_parse_uint(ls, NOTE_LIMIT_MIN, NOTE_LIMIT_MAX, limit) < 0) {
+    snprintf(msg, API_MSG, "query parameter \"limit\" must be an integer %d..%d",
+             NOTE_LIMIT_MIN, NOTE_LIMIT_MAX);
+    return SVC_BAD_REQUEST;
+  }
+  if (as != NULL && note_parse_uint(as, 0, INT64_MAX, after) < 0) {
+    snprintf(msg, API_MSG, "query parameter \"after\" must be a note id (an "
+                           "integer >= 0)");
+    return SVC_BAD_REQUEST;
+  }
+  return SVC_OK;
 }
 
 static int take_json(struct svc_response *resp, int status, char *json) {
@@ -140,9 +164,9 @@ static int take_json(struct svc_response *resp, int status, char *json) {
 
 /* --- the statements, on the workers -------------------------------------- */
 
-/* Runs j's statement and fills resp: 0, or -1 on an internal failure
- * (logged by db.c; the caller answers 500). */
-static int run_op(struct job *j, struct svc_response *resp) {
+/* Runs j's statement: SVC_OK with resp filled, SVC_NOT_FOUND, or
+ * SVC_INTERNAL_ERROR (logged by db.c). */
+static enum svc_status run_op(struct job *j, struct svc_response *resp) {
   struct db *db = j->c->db;
   char *json = NULL;
   enum db_result d = DB_ERROR;
@@ -153,14 +177,14 @@ static int run_op(struct job *j, struct svc_response *resp) {
     d = db_create(db, j->in.title, j->in.title_len, j->in.body,
                   j->in.body_len, &id, &json);
     if (d != DB_OK)
-      return -1;
+      return SVC_INTERNAL_ERROR;
     char loc[48];
     snprintf(loc, sizeof loc, "/notes/%" PRId64, id);
     /* acknowledged only now: COMMIT returned (db_create) */
     if (take_json(resp, SVC_CREATED, json) < 0 ||
         svc_resp_header(resp, "Location", loc) < 0)
-      return -1;
-    return 0;
+      return SVC_INTERNAL_ERROR;
+    return SVC_OK;
   }
   case OP_LIST:
     d = db_list(db, j->after, j->limit, &json);
@@ -175,32 +199,44 @@ static int run_op(struct job *j, struct svc_response *resp) {
   case OP_DELETE:
     d = db_delete(db, j->id);
     if (d == DB_OK)
-      return svc_resp_set(resp, SVC_NO_CONTENT, NULL, "", 0);
+      return svc_resp_set(resp, SVC_NO_CONTENT, NULL, "", 0) < 0
+                 ? SVC_INTERNAL_ERROR
+                 : SVC_OK;
     break;
   }
   if (d == DB_NOT_FOUND)
-    return not_found(resp, j->id);
-  if (d != DB_OK)
-    return -1;
-  return take_json(resp, SVC_OK, json);
+    return SVC_NOT_FOUND;
+  if (d != DB_OK || take_json(resp, SVC_OK, json) < 0)
+    return SVC_INTERNAL_ERROR;
+  return SVC_OK;
 }
 
 static const char *const op_names[] = {
     [OP_CREATE] = "create", [OP_LIST] = "list", [OP_GET] = "read",
     [OP_REPLACE] = "replace", [OP_DELETE] = "delete"};
 
+static void job_free(struct job *j) {
+  if (j == NULL)
+    return;
+  note_input_free(&j->in);
+  free(j);
+}
+
 static void run_job(struct work_job *w) {
   struct job *j = (struct job *)w;
   struct svc_response resp = SVC_RESPONSE_INIT;
+  char msg[API_MSG];
 
-  if (run_op(j, &resp) < 0) {
-    svc_log(SVC_LOG_ERROR, "note %s failure: answering 500", op_names[j->op]);
+  enum svc_status s = run_op(j, &resp);
+  if (s != SVC_OK) {
     svc_response_free(&resp);
-    svc_resp_error(&resp, SVC_INTERNAL_ERROR, "internal error");
+    if (s == SVC_INTERNAL_ERROR)
+      svc_log(SVC_LOG_ERROR, "note %s failure: answering 500", op_names[j->op]);
+    snprintf(msg, sizeof msg, "note %" PRId64 " not found", j->id);
+    reply_error(&resp, s, msg);
   }
   svc_complete(j->ticket, &resp);
-  note_input_free(&j->in);
-  free(j);
+  job_free(j);
 }
 
 static struct job *job_new(const struct svc_request *req, enum op op) {
@@ -213,71 +249,91 @@ static struct job *job_new(const struct svc_request *req, enum op op) {
   return j;
 }
 
-/* Defers the request and queues j on the worker its statement belongs to.
- * 0, or -1 (j freed; the handler returns -1). */
-static int submit(const struct svc_request *req, struct svc_response *resp,
-                  struct job *j) {
+/* Defers the request and queues j on the worker its statement belongs to:
+ * SVC_OK (j is the worker's now), or SVC_INTERNAL_ERROR (j still the
+ * caller's). */
+static enum svc_status submit(const struct svc_request *req,
+                              struct svc_response *resp, struct job *j) {
   j->ticket = svc_defer(req, resp);
-  if (j->ticket == NULL) {
-    note_input_free(&j->in);
-    free(j);
-    return -1;
-  }
+  if (j->ticket == NULL)
+    return SVC_INTERNAL_ERROR;
   int write = j->op == OP_CREATE || j->op == OP_REPLACE || j->op == OP_DELETE;
   work_submit(write ? j->c->writer : j->c->reader, &j->work);
-  return 0;
+  return SVC_OK;
 }
 
-/* --- handlers (event loop: checks only, no I/O) ---------------------------- */
+/* --- handlers (event loop: checks only, no I/O) ---------------------------
+ * Each checks, queues its job and returns 0, or ends in its one error
+ * reply; an internal error is left to the layer (-1: it logs the route and
+ * answers 500). */
+
+static int fail(struct svc_response *resp, struct job *j, enum svc_status s,
+                const char *msg) {
+  job_free(j);
+  return s == SVC_INTERNAL_ERROR ? -1 : reply_error(resp, s, msg);
+}
 
 static int create(const struct svc_request *req, struct svc_response *resp) {
+  char msg[API_MSG] = "";
+  enum svc_status s = SVC_INTERNAL_ERROR;
   struct job *j = job_new(req, OP_CREATE);
   if (j == NULL)
-    return -1;
-  int r = read_note(req, resp, &j->in);
-  if (r != 0) {
-    free(j);
-    return r == -1 ? 0 : -1;
-  }
-  return submit(req, resp, j);
+    goto err;
+  s = read_note(req, &j->in, msg);
+  if (s != SVC_OK)
+    goto err;
+  s = submit(req, resp, j);
+  if (s == SVC_OK)
+    return 0;
+err:
+  return fail(resp, j, s, msg);
 }
 
 static int list(const struct svc_request *req, struct svc_response *resp) {
-  int64_t limit = NOTE_LIMIT_DEFAULT, after = 0;
-  const char *ls = svc_query(req, "limit");
-  const char *as = svc_query(req, "after");
-  if (ls != NULL && note_parse_uint(ls, NOTE_LIMIT_MIN, NOTE_LIMIT_MAX, &limit) < 0) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "query parameter \"limit\" must be an integer %d..%d",
-             NOTE_LIMIT_MIN, NOTE_LIMIT_MAX);
-    return svc_resp_error(resp, SVC_BAD_REQUEST, msg) < 0 ? -1 : 0;
-  }
-  if (as != NULL && note_parse_uint(as, 0, INT64_MAX, &after) < 0)
-    return svc_resp_error(resp, SVC_BAD_REQUEST,
-                          "query parameter \"after\" must be a note id (an "
-                          "integer >= 0)") < 0
-               ? -1
-               : 0;
-  struct job *j = job_new(req, OP_LIST);
+  char msg[API_MSG] = "";
+  int64_t limit, after;
+  struct job *j = NULL;
+  enum svc_status s = parse_page(req, &limit, &after, msg);
+  if (s != SVC_OK)
+    goto err;
+  s = SVC_INTERNAL_ERROR;
+  j = job_new(req, OP_LIST);
   if (j == NULL)
-    return -1;
+    goto err;
   j->after = after;
   j->limit = (int)limit;
-  return submit(req, resp, j);
+  s = submit(req, resp, j);
+  if (s == SVC_OK)
+    return 0;
+err:
+  return fail(resp, j, s, msg);
 }
 
-/* GET and DELETE /notes/{id}: the id checked, then the statement. */
+/* GET, PUT and DELETE /notes/{id}: the id checked, then (PUT) the body,
+ * then the statement. */
 static int by_id(const struct svc_request *req, struct svc_response *resp,
                  enum op op) {
+  char msg[API_MSG] = "";
   int64_t id;
-  int p = parse_id(req, resp, &id);
-  if (p != 0)
-    return p == -1 ? 0 : -1;
-  struct job *j = job_new(req, op);
+  struct job *j = NULL;
+  enum svc_status s = parse_id(req, &id, msg);
+  if (s != SVC_OK)
+    goto err;
+  s = SVC_INTERNAL_ERROR;
+  j = job_new(req, op);
   if (j == NULL)
-    return -1;
+    goto err;
   j->id = id;
-  return submit(req, resp, j);
+  if (op == OP_REPLACE) {
+    s = read_note(req, &j->in, msg);
+    if (s != SVC_OK)
+      goto err;
+  }
+  s = submit(req, resp, j);
+  if (s == SVC_OK)
+    return 0;
+err:
+  return fail(resp, j, s, msg);
 }
 
 static int get_one(const struct svc_request *req, struct svc_response *resp) {
@@ -289,20 +345,7 @@ static int delete_one(const struct svc_request *req, struct svc_response *resp) 
 }
 
 static int replace(const struct svc_request *req, struct svc_response *resp) {
-  int64_t id;
-  int p = parse_id(req, resp, &id);
-  if (p != 0)
-    return p == -1 ? 0 : -1;
-  struct job *j = job_new(req, OP_REPLACE);
-  if (j == NULL)
-    return -1;
-  j->id = id;
-  int r = read_note(req, resp, &j->in);
-  if (r != 0) {
-    free(j);
-    return r == -1 ? 0 : -1;
-  }
-  return submit(req, resp, j);
+  return by_id(req, resp, OP_REPLACE);
 }
 
 const struct svc_route notes_routes[] = {

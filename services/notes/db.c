@@ -12,6 +12,9 @@
 #include <time.h>
 
 #include "db_int.h"
+#include "log.h"
+#include "rfc3339.h"
+#include "sb.h"
 
 /* The columns of one note as JSON, built by SQLite (no hand-made JSON). */
 #define NOTE_JSON                                                          \
@@ -45,32 +48,8 @@ int64_t db_real_clock(void *arg) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void log_stderr(const char *msg) { fprintf(stderr, "notes: %s\n", msg); }
-
-static db_log_fn log_fn = log_stderr;
-
-void db_set_log(db_log_fn fn) { log_fn = fn != NULL ? fn : log_stderr; }
-
 void db_log(const char *what, sqlite3 *h) {
-  char msg[512];
-  snprintf(msg, sizeof msg, "%s failure: %s", what, sqlite3_errmsg(h));
-  log_fn(msg);
-}
-
-int db_format_time(int64_t ms, char *out, size_t outlen) {
-  int64_t sec = ms / 1000, frac = ms % 1000;
-  if (frac < 0) {
-    frac += 1000;
-    sec -= 1;
-  }
-  time_t t = (time_t)sec;
-  struct tm tm;
-  if (gmtime_r(&t, &tm) == NULL || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
-    return -1;
-  int n = snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                   tm.tm_min, tm.tm_sec, (int)frac);
-  return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
+  svc_log(SVC_LOG_ERROR, "%s failure: %s", what, sqlite3_errmsg(h));
 }
 
 void db_set_clock(struct db *db, db_clock_fn fn, void *arg) {
@@ -144,11 +123,11 @@ enum db_result db_create(struct db *db, const char *title, size_t title_len,
                          const char *body, size_t body_len, int64_t *id,
                          char **json) {
   enum db_result ret = DB_ERROR;
-  char now[32];
+  char now[RFC3339_MS_SIZE];
   *json = NULL;
   pthread_mutex_lock(&db->mu);
-  if (db_format_time(db->clock(db->clock_arg), now, sizeof now) < 0) {
-    log_fn("insert failure: clock out of range");
+  if (rfc3339_ms(db->clock(db->clock_arg), now, sizeof now) < 0) {
+    svc_log(SVC_LOG_ERROR, "insert failure: clock out of range");
     goto done;
   }
   if (step_done(db, DB_ST_BEGIN) < 0)
@@ -194,34 +173,10 @@ enum db_result db_get(struct db *db, int64_t id, char **json) {
   return ret;
 }
 
-/* A growable string for the page; only concatenates JSON texts that SQLite
- * produced (no parsing). */
-struct buf {
-  char *p;
-  size_t len, cap;
-};
-
-static int buf_add(struct buf *b, const char *s, size_t n) {
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n + 1)
-      cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (p == NULL)
-      return -1;
-    b->p = p;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-  return 0;
-}
-
 enum db_result db_list(struct db *db, int64_t after, int limit, char **json) {
   sqlite3_stmt *st = db->rst[DB_ST_LIST];
   pthread_mutex_t *mu = read_lock(db);
-  struct buf b = {0};
+  struct sb b = SB_INIT;
   enum db_result ret = DB_ERROR;
   int count = 0, more = 0;
   int64_t last = 0;
@@ -233,8 +188,7 @@ enum db_result db_list(struct db *db, int64_t after, int limit, char **json) {
   if (sqlite3_bind_int64(st, 1, after) != SQLITE_OK ||
       sqlite3_bind_int64(st, 2, (int64_t)limit + 1) != SQLITE_OK)
     goto sqlerr;
-  if (buf_add(&b, "{\"notes\":[", 10) < 0)
-    goto done;
+  sb_puts(&b, "{\"notes\":[");
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if (count == limit) {
@@ -244,24 +198,21 @@ enum db_result db_list(struct db *db, int64_t after, int limit, char **json) {
     const char *t = (const char *)sqlite3_column_text(st, 1);
     if (t == NULL)
       goto sqlerr;
-    if ((count > 0 && buf_add(&b, ",", 1) < 0) ||
-        buf_add(&b, t, (size_t)sqlite3_column_bytes(st, 1)) < 0)
-      goto done;
+    if (count > 0)
+      sb_append(&b, ",", 1);
+    sb_append(&b, t, (size_t)sqlite3_column_bytes(st, 1));
     last = sqlite3_column_int64(st, 0);
     count++;
   }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     goto sqlerr;
-  char tail[48];
   if (more)
-    snprintf(tail, sizeof tail, "],\"next\":%" PRId64 "}", last);
+    sb_printf(&b, "],\"next\":%" PRId64 "}", last);
   else
-    snprintf(tail, sizeof tail, "],\"next\":null}");
-  if (buf_add(&b, tail, strlen(tail)) < 0)
-    goto done;
-  *json = b.p;
-  b.p = NULL;
-  ret = DB_OK;
+    sb_puts(&b, "],\"next\":null}");
+  *json = sb_steal(&b, NULL); /* NULL if an append failed */
+  if (*json != NULL)
+    ret = DB_OK;
   goto done;
 sqlerr:
   db_log("list notes", db->rh);
@@ -269,7 +220,7 @@ done:
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
   pthread_mutex_unlock(mu);
-  free(b.p);
+  sb_free(&b);
   return ret;
 }
 
@@ -277,11 +228,11 @@ enum db_result db_replace(struct db *db, int64_t id, const char *title,
                           size_t title_len, const char *body, size_t body_len,
                           char **json) {
   enum db_result ret = DB_ERROR;
-  char now[32];
+  char now[RFC3339_MS_SIZE];
   *json = NULL;
   pthread_mutex_lock(&db->mu);
-  if (db_format_time(db->clock(db->clock_arg), now, sizeof now) < 0) {
-    log_fn("update failure: clock out of range");
+  if (rfc3339_ms(db->clock(db->clock_arg), now, sizeof now) < 0) {
+    svc_log(SVC_LOG_ERROR, "update failure: clock out of range");
     goto done;
   }
   if (step_done(db, DB_ST_BEGIN) < 0)

@@ -21,7 +21,10 @@
  * Note JSON, as produced by SQLite's json_object():
  *   {"id":1,"title":"...","body":"...","created":"...","updated":"..."}
  * with created/updated in UTC RFC 3339 with milliseconds
- * ("2026-11-28T00:45:12.345Z"), taken from the clock seam. */
+ * ("2026-11-28T00:45:12.345Z", rfc3339.h), taken from the clock seam.
+ *
+ * Failures of the operations are logged with svc_log (log.h) as one line,
+ * "<operation> failure: <cause>". */
 #ifndef SL_NOTES_DB_H
 #define SL_NOTES_DB_H
 
@@ -37,7 +40,7 @@ struct db;
 
 /* Result of the operations that address one note. */
 enum db_result {
-  DB_ERROR = -1,    /* SQLite failed; logged on stderr */
+  DB_ERROR = -1,    /* SQLite failed; logged (svc_log) */
   DB_OK = 0,
   DB_NOT_FOUND = 1, /* no note with that id */
 };
@@ -60,16 +63,6 @@ void db_close(struct db *db);
 
 /* Replaces the clock (default: CLOCK_REALTIME). fn NULL restores it. */
 void db_set_clock(struct db *db, db_clock_fn fn, void *arg);
-
-/* Where failures of the operations are reported: one line without a
- * newline, "<operation> failure: <cause>". Default: stderr, prefixed with
- * "notes: ". Process-wide; set it before db_open. NULL restores it. */
-typedef void (*db_log_fn)(const char *msg);
-void db_set_log(db_log_fn fn);
-
-/* Formats ms since the epoch as RFC 3339 UTC with milliseconds into out
- * (at least 25 bytes). Returns 0, or -1 if the time cannot be represented. */
-int db_format_time(int64_t ms, char *out, size_t outlen);
 
 /* Creates a note. title/body are UTF-8 of the given lengths (validated by
  * the caller). On DB_OK *json is the stored note (caller frees with free())

@@ -43,8 +43,7 @@ struct db {
   void *clock_arg;
 };
 
-/* Reports "<what> failure: <SQLite's message for h>" through the log
- * function (db_set_log). */
+/* Logs "<what> failure: <SQLite's message for h>" (svc_log, an error). */
 void db_log(const char *what, sqlite3 *h);
 
 /* The default clock: CLOCK_REALTIME in milliseconds since the epoch. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "num.h"
 #include "utf8.h"
 
 enum { PS_TYPE, PS_EACH, PS_COUNT };
@@ -128,20 +129,11 @@ int note_content_type_ok(const char *v) {
 }
 
 int note_parse_uint(const char *s, int64_t min, int64_t max, int64_t *out) {
-  if (s == NULL || *s == '\0' || strlen(s) > 19)
+  uint64_t v;
+  if (s == NULL || max < 0 ||
+      num_parse_u64(s, strlen(s), (uint64_t)max, &v) < 0 || (int64_t)v < min)
     return -1;
-  int64_t v = 0;
-  for (const char *c = s; *c != '\0'; c++) {
-    if (*c < '0' || *c > '9')
-      return -1;
-    int d = *c - '0';
-    if (v > (INT64_MAX - d) / 10)
-      return -1;
-    v = v * 10 + d;
-  }
-  if (v < min || v > max)
-    return -1;
-  *out = v;
+  *out = (int64_t)v;
   return 0;
 }
 

@@ -68,8 +68,9 @@ int note_has_nul_escape(const char *s, size_t n);
  * NULL). */
 int note_content_type_ok(const char *value);
 
-/* Parses a decimal integer in [min, max] with nothing around it (no sign,
- * no spaces, no leading '+'). 0 with *out, or -1. */
+/* Parses a decimal integer in [min, max] with nothing around it (num.h's
+ * grammar: no sign, no spaces, no leading '+'). 0 with *out, or -1 (also
+ * for NULL). */
 int note_parse_uint(const char *s, int64_t min, int64_t max, int64_t *out);
 
 #endif

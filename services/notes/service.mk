@@ -6,8 +6,9 @@ notes_LIBS := $(SL_SQLITE_LIBS)
 
 UNIT_TESTS += notes_db notes_note notes_api notes_sync
 notes_db_SRCS := tests/unit/test_notes_db.c services/notes/db.c services/notes/db_open.c
-# Seam: the test makes chosen statements fail (COMMIT, DELETE).
-notes_db_LDFLAGS := -Wl,--wrap=sqlite3_step
+# Seams: the test makes chosen statements fail (COMMIT, DELETE) and counts
+# the failure lines the data layer logs.
+notes_db_LDFLAGS := -Wl,--wrap=sqlite3_step,--wrap=svc_log
 notes_note_SRCS := tests/unit/test_notes_note.c services/notes/note.c
 notes_api_SRCS := tests/unit/test_notes_api.c services/notes/api.c \
   services/notes/db.c services/notes/db_open.c services/notes/note.c

@@ -1,7 +1,7 @@
 /* host.h: facts about the machine (container) that answers: host name and
  * every IPv4/IPv6 address of every interface. */
-#ifndef WHOAMI_HOST_H
-#define WHOAMI_HOST_H
+#ifndef SL_WHOAMI_HOST_H
+#define SL_WHOAMI_HOST_H
 
 #include <stddef.h>
 

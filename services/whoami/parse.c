@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "num.h"
+
 struct unit {
   const char *name;
   uint64_t factor;
@@ -63,18 +65,16 @@ static int parse_quantity(const char *text, uint64_t max, uint64_t *out,
     set_err(err, errlen, "invalid %s: negative value", what);
     return -1;
   }
-  for (; *p >= '0' && *p <= '9'; p++, ndigits++) {
-    uint64_t digit = (uint64_t)(*p - '0');
-    if (value > (UINT64_MAX - digit) / 10) {
-      set_err(err, errlen, "invalid %s: value too large", what);
-      return -1;
-    }
-    value = value * 10 + digit;
-  }
+  ndigits = strspn(p, "0123456789");
   if (ndigits == 0) {
     set_err(err, errlen, "invalid %s: expected decimal digits", what);
     return -1;
   }
+  if (num_parse_u64(p, ndigits, UINT64_MAX, &value) < 0) {
+    set_err(err, errlen, "invalid %s: value too large", what);
+    return -1;
+  }
+  p += ndigits;
   for (i = 0; i < nunits; i++) {
     if (strcmp(p, units[i].name) == 0)
       break;

@@ -5,8 +5,8 @@
  * never echo the input back in their messages: the message is safe to put
  * in a response body as is.
  */
-#ifndef WHOAMI_PARSE_H
-#define WHOAMI_PARSE_H
+#ifndef SL_WHOAMI_PARSE_H
+#define SL_WHOAMI_PARSE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -12,8 +12,8 @@
  *  - JSON: through the common JSON writer (jw.h): RFC 8259 escapes, invalid
  *    UTF-8 replaced with U+FFFD, so the body is always valid JSON.
  */
-#ifndef WHOAMI_RENDER_H
-#define WHOAMI_RENDER_H
+#ifndef SL_WHOAMI_RENDER_H
+#define SL_WHOAMI_RENDER_H
 
 #include <stddef.h>
 

@@ -103,7 +103,7 @@ static void wait_over(void *cls, bool cut)
   if (svc_resp_header(&w->resp, "X-Whoami-Waited-Ms", waited) < 0 ||
       (cut && svc_resp_header(&w->resp, "X-Whoami-Wait-Cut", "draining") < 0)) {
     svc_response_free(&w->resp);
-    svc_resp_error(&w->resp, 500, "internal error");
+    svc_resp_error(&w->resp, SVC_INTERNAL_ERROR, "internal error");
   }
   svc_complete(w->ticket, &w->resp);
   free(w);
@@ -135,7 +135,7 @@ static int answer_after(const struct svc_request *req,
     /* no timer: answer at once rather than never */
     svc_log(SVC_LOG_ERROR, "cannot start a timer for ?wait=: answering 503");
     svc_response_free(&w->resp);
-    svc_resp_error(&w->resp, 503, "cannot wait now");
+    svc_resp_error(&w->resp, SVC_UNAVAILABLE, "cannot wait now");
     svc_complete(w->ticket, &w->resp);
     free(w);
   }
@@ -165,7 +165,7 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
 
   if (wait != NULL) {
     if (whoami_parse_duration(wait, UINT64_MAX, &wait_ms, err, sizeof err) < 0) {
-      rc = svc_resp_error(resp, 400, err);
+      rc = svc_resp_error(resp, SVC_BAD_REQUEST, err);
       goto cleanup;
     }
     if (wait_ms > ctx->max_wait_ms) {
@@ -173,7 +173,7 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
                "invalid wait: %" PRIu64 " ms exceeds the maximum of %" PRIu64
                " ms (--max-wait, WHOAMI_MAX_WAIT)",
                wait_ms, ctx->max_wait_ms);
-      rc = svc_resp_error(resp, 400, err);
+      rc = svc_resp_error(resp, SVC_BAD_REQUEST, err);
       goto cleanup;
     }
   }
@@ -209,7 +209,7 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
   out = sb_steal(&body, &len);
   if (out == NULL)
     goto cleanup;
-  if (svc_resp_take(resp, 200, json ? CT_JSON : CT_TEXT, out, len) < 0 ||
+  if (svc_resp_take(resp, SVC_OK, json ? CT_JSON : CT_TEXT, out, len) < 0 ||
       svc_resp_header(resp, "Cache-Control", "no-store") < 0 ||
       svc_resp_header(resp, "Vary", "Accept") < 0)
     goto cleanup;
@@ -253,19 +253,19 @@ int whoami_data(const struct svc_request *req, struct svc_response *resp)
   uint64_t size;
 
   if (text == NULL)
-    return svc_resp_error(resp, 400, "missing size: use /data?size=N");
+    return svc_resp_error(resp, SVC_BAD_REQUEST, "missing size: use /data?size=N");
   if (whoami_parse_size(text, UINT64_MAX, &size, err, sizeof err) < 0)
-    return svc_resp_error(resp, 400, err);
+    return svc_resp_error(resp, SVC_BAD_REQUEST, err);
   if (size > ctx->max_data) {
     snprintf(err, sizeof err,
              "invalid size: %" PRIu64 " bytes exceeds the maximum of %" PRIu64
              " bytes (--max-data, WHOAMI_MAX_DATA)",
              size, ctx->max_data);
-    return svc_resp_error(resp, 400, err);
+    return svc_resp_error(resp, SVC_BAD_REQUEST, err);
   }
   /* Streamed: the body is produced block by block as the socket takes it,
    * so memory stays flat whatever the size. */
-  if (svc_resp_stream(resp, 200, CT_DATA, size, zero_fill, NULL, NULL) < 0 ||
+  if (svc_resp_stream(resp, SVC_OK, CT_DATA, size, zero_fill, NULL, NULL) < 0 ||
       svc_resp_header(resp, "Cache-Control", "no-store") < 0)
     return -1;
   return 0;

@@ -6,8 +6,8 @@
  * service drains, so that it is answered within the grace).
  * main.c only calls svc_main(&whoami_service, ...); the handlers live here
  * so that unit tests link them without main(). */
-#ifndef WHOAMI_H
-#define WHOAMI_H
+#ifndef SL_WHOAMI_WHOAMI_H
+#define SL_WHOAMI_WHOAMI_H
 
 #include <stdint.h>
 
