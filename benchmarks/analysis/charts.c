@@ -9,303 +9,334 @@
 #include <unistd.h>
 
 /* Chart labels: short, and a stand-in base says so (as in the tables). */
-static const char *short_label(const struct report_image *im, char *buf, size_t n)
-{
-    const char *si = im->standin ? " (stand-in)" : "";
-    if (strcmp(im->kind, "service") == 0)
-        snprintf(buf, n, "%s:%s%s", im->service, im->variant, si);
-    else if (strcmp(im->kind, "peer") == 0)
-        snprintf(buf, n, "%s (peer)%s", im->service, si);
-    else if (strcmp(im->kind, "floor") == 0)
-        snprintf(buf, n, "floor");
-    else if (strcmp(im->kind, "empty") == 0)
-        snprintf(buf, n, "empty");
-    else if (strcmp(im->kind, "native") == 0)
-        snprintf(buf, n, "native %s%s", im->service,
-                 strcmp(im->variant, "native-glibc") == 0 ? " (glibc)" : "");
-    else
-        snprintf(buf, n, "%s:%s", im->service, im->variant);
-    return buf;
+static const char *short_label(const struct report_image *im, char *buf,
+                               size_t n) {
+  const char *si = im->standin ? " (stand-in)" : "";
+  if (strcmp(im->kind, "service") == 0)
+    snprintf(buf, n, "%s:%s%s", im->service, im->variant, si);
+  else if (strcmp(im->kind, "peer") == 0)
+    snprintf(buf, n, "%s (peer)%s", im->service, si);
+  else if (strcmp(im->kind, "floor") == 0)
+    snprintf(buf, n, "floor");
+  else if (strcmp(im->kind, "empty") == 0)
+    snprintf(buf, n, "empty");
+  else if (strcmp(im->kind, "native") == 0)
+    snprintf(buf, n, "native %s%s", im->service,
+             strcmp(im->variant, "native-glibc") == 0 ? " (glibc)" : "");
+  else
+    snprintf(buf, n, "%s:%s", im->service, im->variant);
+  return buf;
 }
 
-static FILE *open_in(const char *dir, const char *name, char *err, size_t errlen)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-    return f;
+static FILE *open_in(const char *dir, const char *name, char *err,
+                     size_t errlen) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  if (f == NULL)
+    snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+  return f;
 }
 
-#define NO_DATA_PLOT                                                                      \
-    "set label 'no data in this run' at graph 0.5,0.5 center\nunset logscale y\n"            \
-    "set xrange [0:1]\nset yrange [0:1]\nunset xtics\nplot 2 notitle"
+#define NO_DATA_PLOT                                                           \
+  "set label 'no data in this run' at graph 0.5,0.5 center\nunset logscale "   \
+  "y\n"                                                                        \
+  "set xrange [0:1]\nset yrange [0:1]\nunset xtics\nplot 2 notitle"
 
-static int close_checked(FILE *f, const char *dir, const char *name, char *err, size_t errlen)
-{
-    if (ferror(f) || fclose(f) != 0) {
-        snprintf(err, errlen, "cannot write %s/%s: %s", dir, name, strerror(errno));
-        return -1;
-    }
-    return 0;
+static int close_checked(FILE *f, const char *dir, const char *name, char *err,
+                         size_t errlen) {
+  if (ferror(f) || fclose(f) != 0) {
+    snprintf(err, errlen, "cannot write %s/%s: %s", dir, name, strerror(errno));
+    return -1;
+  }
+  return 0;
 }
 
 /* Both terminals from one plot command: svg first, then png via replot. */
-static void emit_outputs(FILE *g, const char *base, const char *plot)
-{
-    fprintf(g, "set terminal svg size 960,540 dynamic enhanced font 'sans,11'\n"
-               "set output '%s.svg'\n%s\n"
-               "set terminal pngcairo size 960,540 enhanced font 'sans,10'\n"
-               "set output '%s.png'\nreplot\nset output\n",
-            base, plot, base);
+static void emit_outputs(FILE *g, const char *base, const char *plot) {
+  fprintf(g,
+          "set terminal svg size 960,540 dynamic enhanced font 'sans,11'\n"
+          "set output '%s.svg'\n%s\n"
+          "set terminal pngcairo size 960,540 enhanced font 'sans,10'\n"
+          "set output '%s.png'\nreplot\nset output\n",
+          base, plot, base);
 }
 
 /* Where the seconds of a pod start go: one stacked bar per (image,
  * runtime, condition) for hello's variants and the floor, segments from
  * the medians of the cumulative marks (sandbox, pull, create, start,
  * ready); conditions side by side, a bar's total printed above it. */
-static int pods_chart(const struct report *r, const char *dir, char *err, size_t errlen)
-{
-    static const char *const marks[] = {"sandbox_ms", "pulled_ms", "created_ms", "started_ms",
-                                        "ready_ms"};
-    char lb[96];
-    FILE *d = open_in(dir, "pods.dat", err, errlen), *g;
-    if (d == NULL)
-        return -1;
-    fprintf(d, "bar\tsandbox\tpull\tcreate\tstart\tready\ttotal\n");
-    size_t nbars = 0;
-    for (size_t k = 0; k <= r->nprofiles_seen; k++) {
-        const char *phase = k == 0 ? "pod_warm" : "pod_cold";
-        const char *prof = k == 0 ? "-" : r->profiles_seen[k - 1];
-        for (size_t i = 0; i < r->nimages; i++) {
-            const struct report_image *im = &r->images[i];
-            if (!(strcmp(im->service, "hello") == 0 && strcmp(im->kind, "service") == 0) &&
-                strcmp(im->kind, "floor") != 0)
-                continue;
-            for (size_t rt = 0; rt < r->nruntimes_seen; rt++) {
-                double v[5], prev = 0;
-                int ok = 1;
-                for (int m = 0; m < 5; m++) {
-                    v[m] = report_median(r, phase, im->service, im->variant, prof,
-                                         r->runtimes_seen[rt], marks[m]);
-                    ok &= v[m] >= 0;
-                }
-                if (!ok)
-                    continue;
-                fprintf(d, "\"%s %s, %s%s\"", short_label(im, lb, sizeof lb),
-                        r->runtimes_seen[rt], k == 0 ? "warm" : "cold ", k == 0 ? "" : prof);
-                for (int m = 0; m < 5; m++) {
-                    double seg = v[m] - prev;
-                    fprintf(d, "\t%.3f", seg > 0 ? seg / 1000 : 0);
-                    if (v[m] > prev)
-                        prev = v[m];
-                }
-                fprintf(d, "\t%.3f\n", v[4] / 1000);
-                nbars++;
-            }
+static int pods_chart(const struct report *r, const char *dir, char *err,
+                      size_t errlen) {
+  static const char *const marks[] = {"sandbox_ms", "pulled_ms", "created_ms",
+                                      "started_ms", "ready_ms"};
+  char lb[96];
+  FILE *d = open_in(dir, "pods.dat", err, errlen), *g;
+  if (d == NULL)
+    return -1;
+  fprintf(d, "bar\tsandbox\tpull\tcreate\tstart\tready\ttotal\n");
+  size_t nbars = 0;
+  for (size_t k = 0; k <= r->nprofiles_seen; k++) {
+    const char *phase = k == 0 ? "pod_warm" : "pod_cold";
+    const char *prof = k == 0 ? "-" : r->profiles_seen[k - 1];
+    for (size_t i = 0; i < r->nimages; i++) {
+      const struct report_image *im = &r->images[i];
+      if (!(strcmp(im->service, "hello") == 0 &&
+            strcmp(im->kind, "service") == 0) &&
+          strcmp(im->kind, "floor") != 0)
+        continue;
+      for (size_t rt = 0; rt < r->nruntimes_seen; rt++) {
+        double v[5], prev = 0;
+        int ok = 1;
+        for (int m = 0; m < 5; m++) {
+          v[m] = report_median(r, phase, im->service, im->variant, prof,
+                               r->runtimes_seen[rt], marks[m]);
+          ok &= v[m] >= 0;
         }
+        if (!ok)
+          continue;
+        fprintf(d, "\"%s %s, %s%s\"", short_label(im, lb, sizeof lb),
+                r->runtimes_seen[rt], k == 0 ? "warm" : "cold ",
+                k == 0 ? "" : prof);
+        for (int m = 0; m < 5; m++) {
+          double seg = v[m] - prev;
+          fprintf(d, "\t%.3f", seg > 0 ? seg / 1000 : 0);
+          if (v[m] > prev)
+            prev = v[m];
+        }
+        fprintf(d, "\t%.3f\n", v[4] / 1000);
+        nbars++;
+      }
     }
-    if (close_checked(d, dir, "pods.dat", err, errlen) < 0)
-        return -1;
-    if ((g = open_in(dir, "pods.gp", err, errlen)) == NULL)
-        return -1;
-    fprintf(g, "# generated by benchreport\nset datafile separator '\\t'\n"
-               "set title 'Where the seconds of a pod start go (CRI, medians)'\n"
-               "set ylabel 'seconds from RunPodSandbox'\nset grid ytics\n"
-               "set style data histograms\nset style histogram rowstacked\n"
-               "set style fill solid 0.8 border -1\nset boxwidth 0.7\n"
-               "set key outside right top vertical title 'step'\n"
-               "set xtics rotate by -40 left font ',9'\nset bmargin 11\nset rmargin 16\n"
-               "set yrange [0:*]\n");
-    emit_outputs(g, "pods",
-                 nbars ? "plot 'pods.dat' using 2:xtic(1) title 'sandbox' lc rgb '#8da0cb', "
-                         "'' using 3 title 'image pull' lc rgb '#c0504d', "
-                         "'' using 4 title 'create' lc rgb '#66c2a5', "
-                         "'' using 5 title 'start' lc rgb '#3b6ea8', "
-                         "'' using 6 title 'ready (probe)' lc rgb '#e5c494', "
-                         "'' using 0:7:(sprintf('%.2f s', $7)) with labels offset 0,0.7 "
-                         "font ',8' notitle"
-                       : NO_DATA_PLOT);
-    return close_checked(g, dir, "pods.gp", err, errlen);
+  }
+  if (close_checked(d, dir, "pods.dat", err, errlen) < 0)
+    return -1;
+  if ((g = open_in(dir, "pods.gp", err, errlen)) == NULL)
+    return -1;
+  fprintf(
+      g,
+      "# generated by benchreport\nset datafile separator '\\t'\n"
+      "set title 'Where the seconds of a pod start go (CRI, medians)'\n"
+      "set ylabel 'seconds from RunPodSandbox'\nset grid ytics\n"
+      "set style data histograms\nset style histogram rowstacked\n"
+      "set style fill solid 0.8 border -1\nset boxwidth 0.7\n"
+      "set key outside right top vertical title 'step'\n"
+      "set xtics rotate by -40 left font ',9'\nset bmargin 11\nset rmargin 16\n"
+      "set yrange [0:*]\n");
+  emit_outputs(
+      g, "pods",
+      nbars
+          ? "plot 'pods.dat' using 2:xtic(1) title 'sandbox' lc rgb '#8da0cb', "
+            "'' using 3 title 'image pull' lc rgb '#c0504d', "
+            "'' using 4 title 'create' lc rgb '#66c2a5', "
+            "'' using 5 title 'start' lc rgb '#3b6ea8', "
+            "'' using 6 title 'ready (probe)' lc rgb '#e5c494', "
+            "'' using 0:7:(sprintf('%.2f s', $7)) with labels offset 0,0.7 "
+            "font ',8' notitle"
+          : NO_DATA_PLOT);
+  return close_checked(g, dir, "pods.gp", err, errlen);
 }
 
-int charts_write(const struct report *r, const char *dir, char *err, size_t errlen)
-{
-    char lb[96];
-    FILE *d, *g;
+int charts_write(const struct report *r, const char *dir, char *err,
+                 size_t errlen) {
+  char lb[96];
+  FILE *d, *g;
 
-    /* size: one bar per image, log scale */
-    if ((d = open_in(dir, "size.dat", err, errlen)) == NULL)
-        return -1;
-    fprintf(d, "# image\tbytes_wire (median)\n");
-    size_t nsize = 0;
-    for (size_t i = 0; i < r->nimages; i++) {
-        const struct report_image *im = &r->images[i];
-        double v = report_median(r, "size", im->service, im->variant, "-", "-", "bytes_wire");
-        if (v <= 0)
-            continue;
-        fprintf(d, "\"%s\"\t%.0f\n", short_label(im, lb, sizeof lb), v);
-        nsize++;
-    }
-    if (close_checked(d, dir, "size.dat", err, errlen) < 0)
-        return -1;
-    if ((g = open_in(dir, "size.gp", err, errlen)) == NULL)
-        return -1;
-    fprintf(g, "# generated by benchreport\nset datafile separator '\\t'\n"
-               "set title 'Compressed size on the wire (manifest + config + layers), log scale'\n"
-               "set logscale y\nset ylabel 'bytes'\nset grid ytics\nset key off\n"
-               "set style fill solid 0.7 border -1\nset boxwidth 0.7\n"
-               "set xtics rotate by -40 left\nset bmargin 7\nset yrange [100:*]\n"
-               "set xrange [-0.6:%zu]\n",
-            nsize ? nsize - 1 + 0 : 1);
-    emit_outputs(g, "size",
-                 nsize ? "plot 'size.dat' using 0:2:xtic(1) with boxes lc rgb '#3b6ea8', "
-                         "'' using 0:2:(sprintf('%.0f KiB', $2/1024)) with labels offset 0,0.8 "
-                         "font ',8'"
-                       : NO_DATA_PLOT);
-    if (close_checked(g, dir, "size.gp", err, errlen) < 0)
-        return -1;
+  /* size: one bar per image, log scale */
+  if ((d = open_in(dir, "size.dat", err, errlen)) == NULL)
+    return -1;
+  fprintf(d, "# image\tbytes_wire (median)\n");
+  size_t nsize = 0;
+  for (size_t i = 0; i < r->nimages; i++) {
+    const struct report_image *im = &r->images[i];
+    double v = report_median(r, "size", im->service, im->variant, "-", "-",
+                             "bytes_wire");
+    if (v <= 0)
+      continue;
+    fprintf(d, "\"%s\"\t%.0f\n", short_label(im, lb, sizeof lb), v);
+    nsize++;
+  }
+  if (close_checked(d, dir, "size.dat", err, errlen) < 0)
+    return -1;
+  if ((g = open_in(dir, "size.gp", err, errlen)) == NULL)
+    return -1;
+  fprintf(g,
+          "# generated by benchreport\nset datafile separator '\\t'\n"
+          "set title 'Compressed size on the wire (manifest + config + "
+          "layers), log scale'\n"
+          "set logscale y\nset ylabel 'bytes'\nset grid ytics\nset key off\n"
+          "set style fill solid 0.7 border -1\nset boxwidth 0.7\n"
+          "set xtics rotate by -40 left\nset bmargin 7\nset yrange [100:*]\n"
+          "set xrange [-0.6:%zu]\n",
+          nsize ? nsize - 1 + 0 : 1);
+  emit_outputs(
+      g, "size",
+      nsize ? "plot 'size.dat' using 0:2:xtic(1) with boxes lc rgb '#3b6ea8', "
+              "'' using 0:2:(sprintf('%.0f KiB', $2/1024)) with labels offset "
+              "0,0.8 "
+              "font ',8'"
+            : NO_DATA_PLOT);
+  if (close_checked(g, dir, "size.gp", err, errlen) < 0)
+    return -1;
 
-    /* pull: clustered bars, one cluster per image, one bar per profile */
-    if ((d = open_in(dir, "pull.dat", err, errlen)) == NULL)
-        return -1;
-    fprintf(d, "image");
+  /* pull: clustered bars, one cluster per image, one bar per profile */
+  if ((d = open_in(dir, "pull.dat", err, errlen)) == NULL)
+    return -1;
+  fprintf(d, "image");
+  for (size_t k = 0; k < r->nprofiles_seen; k++)
+    fprintf(d, "\t%s", r->profiles_seen[k]);
+  fprintf(d, "\n");
+  size_t npull = 0;
+  for (size_t i = 0; i < r->nimages; i++) {
+    const struct report_image *im = &r->images[i];
+    int any = 0;
     for (size_t k = 0; k < r->nprofiles_seen; k++)
-        fprintf(d, "\t%s", r->profiles_seen[k]);
+      any |= report_median(r, "pull_cold", im->service, im->variant,
+                           r->profiles_seen[k], NULL, "seconds") >= 0;
+    if (!any)
+      continue;
+    npull++;
+    fprintf(d, "\"%s\"", short_label(im, lb, sizeof lb));
+    for (size_t k = 0; k < r->nprofiles_seen; k++) {
+      double v = report_median(r, "pull_cold", im->service, im->variant,
+                               r->profiles_seen[k], NULL, "seconds");
+      if (v >= 0)
+        fprintf(d, "\t%.6f", v);
+      else
+        fprintf(d, "\t?");
+    }
     fprintf(d, "\n");
-    size_t npull = 0;
-    for (size_t i = 0; i < r->nimages; i++) {
-        const struct report_image *im = &r->images[i];
-        int any = 0;
-        for (size_t k = 0; k < r->nprofiles_seen; k++)
-            any |= report_median(r, "pull_cold", im->service, im->variant, r->profiles_seen[k],
-                                 NULL, "seconds") >= 0;
-        if (!any)
-            continue;
-        npull++;
-        fprintf(d, "\"%s\"", short_label(im, lb, sizeof lb));
-        for (size_t k = 0; k < r->nprofiles_seen; k++) {
-            double v = report_median(r, "pull_cold", im->service, im->variant,
-                                     r->profiles_seen[k], NULL, "seconds");
-            if (v >= 0)
-                fprintf(d, "\t%.6f", v);
-            else
-                fprintf(d, "\t?");
-        }
-        fprintf(d, "\n");
-    }
-    if (close_checked(d, dir, "pull.dat", err, errlen) < 0)
-        return -1;
-    if ((g = open_in(dir, "pull.gp", err, errlen)) == NULL)
-        return -1;
-    fprintf(g, "# generated by benchreport\nset datafile separator '\\t'\nset datafile missing '?'\n"
-               "set title 'Cold pull time per link profile (median), log scale'\n"
-               "set logscale y\nset ylabel 'seconds'\nset grid ytics\n"
-               "set style data histograms\nset style histogram clustered gap 1\n"
-               "set style fill solid 0.7 border -1\nset key top left\n"
-               "set xtics rotate by -40 left\nset bmargin 7\n");
-    {
-        char plot[256];
-        snprintf(plot, sizeof plot,
-                 "plot for [i=2:%zu] 'pull.dat' using i:xtic(1) title columnheader(i)",
-                 r->nprofiles_seen + 1);
-        emit_outputs(g, "pull", npull ? plot : NO_DATA_PLOT);
-    }
-    if (close_checked(g, dir, "pull.gp", err, errlen) < 0)
-        return -1;
+  }
+  if (close_checked(d, dir, "pull.dat", err, errlen) < 0)
+    return -1;
+  if ((g = open_in(dir, "pull.gp", err, errlen)) == NULL)
+    return -1;
+  fprintf(g, "# generated by benchreport\nset datafile separator '\\t'\nset "
+             "datafile missing '?'\n"
+             "set title 'Cold pull time per link profile (median), log scale'\n"
+             "set logscale y\nset ylabel 'seconds'\nset grid ytics\n"
+             "set style data histograms\nset style histogram clustered gap 1\n"
+             "set style fill solid 0.7 border -1\nset key top left\n"
+             "set xtics rotate by -40 left\nset bmargin 7\n");
+  {
+    char plot[256];
+    snprintf(
+        plot, sizeof plot,
+        "plot for [i=2:%zu] 'pull.dat' using i:xtic(1) title columnheader(i)",
+        r->nprofiles_seen + 1);
+    emit_outputs(g, "pull", npull ? plot : NO_DATA_PLOT);
+  }
+  if (close_checked(g, dir, "pull.gp", err, errlen) < 0)
+    return -1;
 
-    /* start: median with min-max bars, p95 marks, warm and cold */
-    if ((d = open_in(dir, "start.dat", err, errlen)) == NULL)
-        return -1;
-    int any_cold = 0;
-    size_t nstart = 0;
-    fprintf(d, "# image\twarm_median_ms\twarm_p95\twarm_min\twarm_max\tcold_median_ms\tcold_p95"
-               "\tcold_min\tcold_max\n");
-    for (size_t i = 0; i < r->nimages; i++) {
-        const struct report_image *im = &r->images[i];
-        const struct report_group *w =
-            report_find(r, "start_warm", im->service, im->variant, "-", NULL, "seconds");
-        const struct report_group *c = NULL;
-        for (size_t k = 0; k < r->nprofiles_seen && c == NULL; k++)
-            c = report_find(r, "start_cold", im->service, im->variant, r->profiles_seen[k], NULL,
-                            "seconds");
-        int hw = w != NULL && w->has_stats, hc = c != NULL && c->has_stats;
-        any_cold |= hc;
-        nstart += hw || hc;
-        if (!hw && !hc)
-            continue;
-        fprintf(d, "\"%s\"", short_label(im, lb, sizeof lb));
-        const struct report_group *gs[2] = {hw ? w : NULL, hc ? c : NULL};
-        for (int k = 0; k < 2; k++) {
-            if (gs[k] == NULL)
-                fprintf(d, "\t?\t?\t?\t?");
-            else
-                fprintf(d, "\t%.3f\t%.3f\t%.3f\t%.3f", gs[k]->st.median * 1000,
-                        gs[k]->st.p95 * 1000, gs[k]->st.min * 1000, gs[k]->st.max * 1000);
-        }
-        fprintf(d, "\n");
+  /* start: median with min-max bars, p95 marks, warm and cold */
+  if ((d = open_in(dir, "start.dat", err, errlen)) == NULL)
+    return -1;
+  int any_cold = 0;
+  size_t nstart = 0;
+  fprintf(d, "# "
+             "image\twarm_median_ms\twarm_p95\twarm_min\twarm_max\tcold_median_"
+             "ms\tcold_p95"
+             "\tcold_min\tcold_max\n");
+  for (size_t i = 0; i < r->nimages; i++) {
+    const struct report_image *im = &r->images[i];
+    const struct report_group *w = report_find(
+        r, "start_warm", im->service, im->variant, "-", NULL, "seconds");
+    const struct report_group *c = NULL;
+    for (size_t k = 0; k < r->nprofiles_seen && c == NULL; k++)
+      c = report_find(r, "start_cold", im->service, im->variant,
+                      r->profiles_seen[k], NULL, "seconds");
+    int hw = w != NULL && w->has_stats, hc = c != NULL && c->has_stats;
+    any_cold |= hc;
+    nstart += hw || hc;
+    if (!hw && !hc)
+      continue;
+    fprintf(d, "\"%s\"", short_label(im, lb, sizeof lb));
+    const struct report_group *gs[2] = {hw ? w : NULL, hc ? c : NULL};
+    for (int k = 0; k < 2; k++) {
+      if (gs[k] == NULL)
+        fprintf(d, "\t?\t?\t?\t?");
+      else
+        fprintf(d, "\t%.3f\t%.3f\t%.3f\t%.3f", gs[k]->st.median * 1000,
+                gs[k]->st.p95 * 1000, gs[k]->st.min * 1000,
+                gs[k]->st.max * 1000);
     }
-    if (close_checked(d, dir, "start.dat", err, errlen) < 0)
-        return -1;
-    if ((g = open_in(dir, "start.gp", err, errlen)) == NULL)
-        return -1;
-    fprintf(g, "# generated by benchreport\nset datafile separator '\\t'\nset datafile missing '?'\n"
-               "set title 'Start-to-ready in Docker, host networking: median, bars min..max, crosses p95'\n"
-               "set ylabel 'ms'\nset grid ytics\nset key top left\nset logscale y\n"
-               "set xtics rotate by -40 left\nset bmargin 7\nset offsets 0.5,0.5,0,0\n");
-    emit_outputs(g, "start",
-                 nstart == 0 ? NO_DATA_PLOT
-                 : any_cold
-                     ? "plot 'start.dat' using ($0-0.12):2:4:5:xtic(1) with yerrorbars pt 7 lc rgb "
-                       "'#3b6ea8' title 'warm (median, min..max)', "
-                       "'' using ($0-0.12):3 with points pt 2 lc rgb '#3b6ea8' title 'warm p95', "
-                       "'' using ($0+0.12):6:8:9 with yerrorbars pt 5 lc rgb '#c0504d' title 'cold "
-                       "(median, min..max)', "
-                       "'' using ($0+0.12):7 with points pt 2 lc rgb '#c0504d' title 'cold p95'"
-                     : "plot 'start.dat' using 0:2:4:5:xtic(1) with yerrorbars pt 7 lc rgb "
-                       "'#3b6ea8' title 'warm (median, min..max)', "
-                       "'' using 0:3 with points pt 2 lc rgb '#3b6ea8' title 'warm p95'");
-    if (close_checked(g, dir, "start.gp", err, errlen) < 0)
-        return -1;
-    return pods_chart(r, dir, err, errlen);
+    fprintf(d, "\n");
+  }
+  if (close_checked(d, dir, "start.dat", err, errlen) < 0)
+    return -1;
+  if ((g = open_in(dir, "start.gp", err, errlen)) == NULL)
+    return -1;
+  fprintf(
+      g,
+      "# generated by benchreport\nset datafile separator '\\t'\nset datafile "
+      "missing '?'\n"
+      "set title 'Start-to-ready in Docker, host networking: median, bars "
+      "min..max, crosses p95'\n"
+      "set ylabel 'ms'\nset grid ytics\nset key top left\nset logscale y\n"
+      "set xtics rotate by -40 left\nset bmargin 7\nset offsets 0.5,0.5,0,0\n");
+  emit_outputs(
+      g, "start",
+      nstart == 0 ? NO_DATA_PLOT
+      : any_cold
+          ? "plot 'start.dat' using ($0-0.12):2:4:5:xtic(1) with yerrorbars pt "
+            "7 lc rgb "
+            "'#3b6ea8' title 'warm (median, min..max)', "
+            "'' using ($0-0.12):3 with points pt 2 lc rgb '#3b6ea8' title "
+            "'warm p95', "
+            "'' using ($0+0.12):6:8:9 with yerrorbars pt 5 lc rgb '#c0504d' "
+            "title 'cold "
+            "(median, min..max)', "
+            "'' using ($0+0.12):7 with points pt 2 lc rgb '#c0504d' title "
+            "'cold p95'"
+          : "plot 'start.dat' using 0:2:4:5:xtic(1) with yerrorbars pt 7 lc "
+            "rgb "
+            "'#3b6ea8' title 'warm (median, min..max)', "
+            "'' using 0:3 with points pt 2 lc rgb '#3b6ea8' title 'warm p95'");
+  if (close_checked(g, dir, "start.gp", err, errlen) < 0)
+    return -1;
+  return pods_chart(r, dir, err, errlen);
 }
 
-int charts_render(const char *dir, const char *gnuplot, char *note, size_t notelen)
-{
-    static const char *const scripts[] = {"size.gp", "pull.gp", "start.gp", "pods.gp"};
-    for (size_t i = 0; i < 4; i++) {
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid < 0) {
-            snprintf(note, notelen, "charts not rendered: cannot fork: %s", strerror(errno));
-            return -1;
-        }
-        if (pid == 0) {
-            if (chdir(dir) < 0)
-                _exit(126);
-            execlp(gnuplot, gnuplot, scripts[i], (char *)NULL);
-            _exit(127);
-        }
-        int st = 0;
-        while (waitpid(pid, &st, 0) < 0) {
-            if (errno != EINTR) {
-                snprintf(note, notelen, "charts not rendered: wait failed: %s", strerror(errno));
-                return -1;
-            }
-        }
-        if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
-            snprintf(note, notelen,
-                     "charts not rendered: cannot run '%s' (install gnuplot-nox); the .dat and .gp "
-                     "files are in charts/",
-                     gnuplot);
-            return -1;
-        }
-        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-            snprintf(note, notelen, "charts not rendered: %s %s failed (status %d)", gnuplot,
-                     scripts[i], st);
-            return -1;
-        }
+int charts_render(const char *dir, const char *gnuplot, char *note,
+                  size_t notelen) {
+  static const char *const scripts[] = {"size.gp", "pull.gp", "start.gp",
+                                        "pods.gp"};
+  for (size_t i = 0; i < 4; i++) {
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+      snprintf(note, notelen, "charts not rendered: cannot fork: %s",
+               strerror(errno));
+      return -1;
     }
-    return 0;
+    if (pid == 0) {
+      if (chdir(dir) < 0)
+        _exit(126);
+      execlp(gnuplot, gnuplot, scripts[i], (char *)NULL);
+      _exit(127);
+    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0) {
+      if (errno != EINTR) {
+        snprintf(note, notelen, "charts not rendered: wait failed: %s",
+                 strerror(errno));
+        return -1;
+      }
+    }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+      snprintf(note, notelen,
+               "charts not rendered: cannot run '%s' (install gnuplot-nox); "
+               "the .dat and .gp "
+               "files are in charts/",
+               gnuplot);
+      return -1;
+    }
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+      snprintf(note, notelen, "charts not rendered: %s %s failed (status %d)",
+               gnuplot, scripts[i], st);
+      return -1;
+    }
+  }
+  return 0;
 }

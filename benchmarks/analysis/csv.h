@@ -4,8 +4,8 @@
  * double quotes may contain commas, line breaks and doubled quotes ("").
  * A lone quote inside an unquoted field, text after a closing quote and an
  * unterminated quoted field are errors. */
-#ifndef CSV_H
-#define CSV_H
+#ifndef SL_ANALYSIS_CSV_H
+#define SL_ANALYSIS_CSV_H
 
 #include <stddef.h>
 #include <stdio.h>
@@ -14,13 +14,13 @@
  * the callback returns. line: the line number where the record starts
  * (1-based). Return 0 to go on, -1 to stop (csv_parse then returns -1 and
  * leaves err as the callback wrote it). */
-typedef int (*csv_record_fn)(void *ctx, size_t line, char **fields, size_t nfields,
-                             char *err, size_t errlen);
+typedef int (*csv_record_fn)(void *ctx, size_t line, char **fields,
+                             size_t nfields, char *err, size_t errlen);
 
 /* Parse text[0..len). Empty lines are skipped. Returns 0, or -1 with
  * "line N: cause" in err. */
-int csv_parse(const char *text, size_t len, csv_record_fn fn, void *ctx, char *err,
-              size_t errlen);
+int csv_parse(const char *text, size_t len, csv_record_fn fn, void *ctx,
+              char *err, size_t errlen);
 
 /* Write one field to f, quoted (RFC 4180) when it contains a comma, a
  * quote, CR or LF. Returns 0 or -1 on a write error. */

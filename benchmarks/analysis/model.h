@@ -30,18 +30,18 @@
  * given for fitting; a term whose coefficient would come out negative is
  * fixed at 0 and the rest refitted. Planning, before any sample exists,
  * uses MODEL_DEFAULT (fitted once on a recorded run, see model.c). */
-#ifndef MODEL_H
-#define MODEL_H
+#ifndef SL_ANALYSIS_MODEL_H
+#define SL_ANALYSIS_MODEL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 struct model_coef {
-    double fixed_s;
-    double round_trips;
-    double throughput;
-    double unpack_s_per_byte;
-    double per_layer_s;
+  double fixed_s;
+  double round_trips;
+  double throughput;
+  double unpack_s_per_byte;
+  double per_layer_s;
 };
 
 /* The shipped defaults (source: model.c). */
@@ -49,16 +49,17 @@ extern const struct model_coef MODEL_DEFAULT;
 
 /* One observation: an image's median cold pull on one link. */
 struct model_obs {
-    uint64_t wire_bytes, uncompressed_bytes;
-    unsigned layers;
-    double rtt_s;
-    uint64_t rate_bps; /* 0 = unlimited */
-    double measured_s;
+  uint64_t wire_bytes, uncompressed_bytes;
+  unsigned layers;
+  double rtt_s;
+  uint64_t rate_bps; /* 0 = unlimited */
+  double measured_s;
 };
 
 /* Predicted seconds of a cold pull. rate_bps 0 = unlimited. */
-double model_predict(const struct model_coef *c, uint64_t wire_bytes, uint64_t uncompressed_bytes,
-                     unsigned layers, double rtt_s, uint64_t rate_bps);
+double model_predict(const struct model_coef *c, uint64_t wire_bytes,
+                     uint64_t uncompressed_bytes, unsigned layers, double rtt_s,
+                     uint64_t rate_bps);
 
 /* Fit c from obs[0..n-1] (measured_s > 0 each). Returns the number of
  * terms left free (1..5), or -1 when the data cannot determine a model

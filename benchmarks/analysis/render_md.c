@@ -8,691 +8,767 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int str_eq(const char *a, const char *b)
-{
-    return strcmp(a, b) == 0;
-}
+static int str_eq(const char *a, const char *b) { return strcmp(a, b) == 0; }
 
-static const char *jstr(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
+static const char *jstr(json_t *o, const char *key) {
+  const char *s = json_string_value(json_object_get(o, key));
+  return s ? s : "";
 }
 
 /* ---- cells ---- */
 
-static void fmt_bytes(double b, char *buf, size_t n)
-{
-    if (b < 1024)
-        snprintf(buf, n, "%.0f B", b);
-    else if (b < 1024.0 * 1024)
-        snprintf(buf, n, "%.1f KiB", b / 1024.0);
-    else if (b < 1024.0 * 1024 * 1024)
-        snprintf(buf, n, "%.1f MiB", b / 1048576.0);
-    else
-        snprintf(buf, n, "%.2f GiB", b / 1073741824.0);
+static void fmt_bytes(double b, char *buf, size_t n) {
+  if (b < 1024)
+    snprintf(buf, n, "%.0f B", b);
+  else if (b < 1024.0 * 1024)
+    snprintf(buf, n, "%.1f KiB", b / 1024.0);
+  else if (b < 1024.0 * 1024 * 1024)
+    snprintf(buf, n, "%.1f MiB", b / 1048576.0);
+  else
+    snprintf(buf, n, "%.2f GiB", b / 1073741824.0);
 }
 
-static void fmt_rate(double bps, char *buf, size_t n)
-{
-    if (bps <= 0)
-        snprintf(buf, n, "unlimited");
-    else if (bps >= 1e9)
-        snprintf(buf, n, "%.3f Gbit/s", bps / 1e9);
-    else if (bps >= 1e6)
-        snprintf(buf, n, "%.2f Mbit/s", bps / 1e6);
-    else
-        snprintf(buf, n, "%.1f kbit/s", bps / 1e3);
+static void fmt_rate(double bps, char *buf, size_t n) {
+  if (bps <= 0)
+    snprintf(buf, n, "unlimited");
+  else if (bps >= 1e9)
+    snprintf(buf, n, "%.3f Gbit/s", bps / 1e9);
+  else if (bps >= 1e6)
+    snprintf(buf, n, "%.2f Mbit/s", bps / 1e6);
+  else
+    snprintf(buf, n, "%.1f kbit/s", bps / 1e3);
 }
 
 /* "median (±MAD, n=N)", "value (n=1)", "failed (k)", "—"; failures and a
  * budget cap are appended. */
-static void cell(const struct report_group *g, double scale, int dec, char *buf, size_t n)
-{
-    char extra[48] = "";
-    if (g != NULL && g->n_fail > 0)
-        snprintf(extra, sizeof extra, ", %zu failed", g->n_fail);
-    if (g != NULL && g->note != NULL)
-        snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", capped");
-    if (g == NULL)
-        snprintf(buf, n, "—");
-    else if (!g->has_stats && g->n_fail == 0)
-        snprintf(buf, n, "warm-up only");
-    else if (!g->has_stats)
-        snprintf(buf, n, "failed (%zu)", g->n_fail);
-    else if (g->n == 1)
-        snprintf(buf, n, "%.*f (n=1%s)", dec, g->st.median * scale, extra);
-    else
-        snprintf(buf, n, "%.*f (±%.*f, n=%zu%s)", dec, g->st.median * scale, dec,
-                 g->st.mad * scale, g->n, extra);
+static void cell(const struct report_group *g, double scale, int dec, char *buf,
+                 size_t n) {
+  char extra[48] = "";
+  if (g != NULL && g->n_fail > 0)
+    snprintf(extra, sizeof extra, ", %zu failed", g->n_fail);
+  if (g != NULL && g->note != NULL)
+    snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", capped");
+  if (g == NULL)
+    snprintf(buf, n, "—");
+  else if (!g->has_stats && g->n_fail == 0)
+    snprintf(buf, n, "warm-up only");
+  else if (!g->has_stats)
+    snprintf(buf, n, "failed (%zu)", g->n_fail);
+  else if (g->n == 1)
+    snprintf(buf, n, "%.*f (n=1%s)", dec, g->st.median * scale, extra);
+  else
+    snprintf(buf, n, "%.*f (±%.*f, n=%zu%s)", dec, g->st.median * scale, dec,
+             g->st.mad * scale, g->n, extra);
 }
 
-static void cell_bytes(const struct report_group *g, char *buf, size_t n)
-{
-    if (g == NULL)
-        snprintf(buf, n, "—");
-    else if (!g->has_stats)
-        snprintf(buf, n, "failed");
-    else
-        fmt_bytes(g->st.median, buf, n);
+static void cell_bytes(const struct report_group *g, char *buf, size_t n) {
+  if (g == NULL)
+    snprintf(buf, n, "—");
+  else if (!g->has_stats)
+    snprintf(buf, n, "failed");
+  else
+    fmt_bytes(g->st.median, buf, n);
 }
 
-static const struct report_group *find(const struct report *r, const char *phase,
-                                       const struct report_image *im, const char *profile,
-                                       const char *runtime, const char *metric)
-{
-    return report_find(r, phase, im->service, im->variant, profile, runtime, metric);
+static const struct report_group *
+find(const struct report *r, const char *phase, const struct report_image *im,
+     const char *profile, const char *runtime, const char *metric) {
+  return report_find(r, phase, im->service, im->variant, profile, runtime,
+                     metric);
 }
 
-static int has_phase(const struct report *r, const char *phase)
-{
-    for (size_t i = 0; i < r->ngroups; i++)
-        if (str_eq(r->groups[i].phase, phase))
-            return 1;
-    return 0;
+static int has_phase(const struct report *r, const char *phase) {
+  for (size_t i = 0; i < r->ngroups; i++)
+    if (str_eq(r->groups[i].phase, phase))
+      return 1;
+  return 0;
 }
 
-static int image_has(const struct report *r, const struct report_image *im, const char *phase)
-{
-    for (size_t i = 0; i < r->ngroups; i++)
-        if (str_eq(r->groups[i].phase, phase) && str_eq(r->groups[i].subject, im->subject))
-            return 1;
-    return 0;
+static int image_has(const struct report *r, const struct report_image *im,
+                     const char *phase) {
+  for (size_t i = 0; i < r->ngroups; i++)
+    if (str_eq(r->groups[i].phase, phase) &&
+        str_eq(r->groups[i].subject, im->subject))
+      return 1;
+  return 0;
 }
 
 /* Rows of a section: one service's images and natives, or (service NULL)
  * the peers, the floor and the empty image. */
-static int in_section(const struct report_image *im, const char *service)
-{
-    if (service == NULL)
-        return !str_eq(im->kind, "service") && !str_eq(im->kind, "native");
-    return str_eq(im->service, service) &&
-           (str_eq(im->kind, "service") || str_eq(im->kind, "native"));
+static int in_section(const struct report_image *im, const char *service) {
+  if (service == NULL)
+    return !str_eq(im->kind, "service") && !str_eq(im->kind, "native");
+  return str_eq(im->service, service) &&
+         (str_eq(im->kind, "service") || str_eq(im->kind, "native"));
 }
 
 /* Whether a section (in_section) has a row for phase: a group of one of
  * its subjects, or with metric, a group of that metric with samples (ok
  * or failed). A table without rows is not written. */
-static int section_has(const struct report *r, const char *service, const char *phase,
-                       const char *metric)
-{
-    for (size_t i = 0; i < r->ngroups; i++) {
-        const struct report_group *g = &r->groups[i];
-        const struct report_image *im = report_image_of(r, g->service, g->variant);
-        if (im == NULL || !in_section(im, service) || !str_eq(g->phase, phase))
-            continue;
-        if (metric == NULL || (str_eq(g->metric, metric) && (g->n > 0 || g->n_fail > 0)))
-            return 1;
-    }
-    return 0;
+static int section_has(const struct report *r, const char *service,
+                       const char *phase, const char *metric) {
+  for (size_t i = 0; i < r->ngroups; i++) {
+    const struct report_group *g = &r->groups[i];
+    const struct report_image *im = report_image_of(r, g->service, g->variant);
+    if (im == NULL || !in_section(im, service) || !str_eq(g->phase, phase))
+      continue;
+    if (metric == NULL ||
+        (str_eq(g->metric, metric) && (g->n > 0 || g->n_fail > 0)))
+      return 1;
+  }
+  return 0;
 }
 
 /* ---- sections ---- */
 
-static void write_method(const struct report *r, FILE *f)
-{
-    size_t nfail = 0, nwarm = 0;
-    for (size_t i = 0; i < r->samples.n; i++) {
-        nfail += !r->samples.v[i].ok;
-        nwarm += r->samples.v[i].warmup;
+static void write_method(const struct report *r, FILE *f) {
+  size_t nfail = 0, nwarm = 0;
+  for (size_t i = 0; i < r->samples.n; i++) {
+    nfail += !r->samples.v[i].ok;
+    nwarm += r->samples.v[i].warmup;
+  }
+  fprintf(
+      f,
+      "# Benchmark report\n\n"
+      "Generated by `benchreport` from the files of this folder, never typed. "
+      "samples.csv: %zu samples, %zu failed (kept, listed below), %zu warm-ups "
+      "(excluded "
+      "from statistics).\n\n"
+      "How to read a cell: `median (±MAD, n=N)`: the median over the ok, "
+      "non-warm-up "
+      "samples, the median absolute deviation and the number of samples; "
+      "`(n=1)` is a "
+      "single sample (no spread known); `capped`: the plan gave the cell fewer "
+      "reps than "
+      "nominal; `—`: not measured. Outliers (beyond 3 × 1.4826 × MAD) are "
+      "flagged only in "
+      "groups of %d or more, never dropped. Targets are judged on bootstrap 95 "
+      "%% "
+      "confidence intervals (%d resamples, seed %llu): pass when the whole "
+      "interval meets "
+      "the target, falls short when the whole interval misses it, inconclusive "
+      "otherwise; "
+      "fewer than %d samples on a side is insufficient data.\n\n",
+      r->samples.n, nfail, nwarm, STATS_OUTLIER_MIN_N, STATS_BOOT_RESAMPLES,
+      (unsigned long long)STATS_BOOT_SEED, PLAN_MIN_JUDGED);
+}
+
+static void write_targets(const struct report *r, FILE *f) {
+  fprintf(f, "## Targets\n\n");
+  for (size_t i = 0; i < r->ntargets; i++)
+    fprintf(f, "- %s → **%s**\n", r->targets[i].line,
+            report_verdict_name(r->targets[i].verdict));
+  fprintf(f, "\n");
+}
+
+static void write_env(const struct report *r, FILE *f) {
+  fprintf(f, "## Environment\n\n");
+  if (r->env == NULL) {
+    fprintf(f, "Not recorded: %s.\n\n", r->env_note);
+    return;
+  }
+  fprintf(f, "| key | value |\n|---|---|\n");
+  const char *k;
+  json_t *v;
+  json_object_foreach(r->env, k, v) {
+    if (json_is_object(v)) {
+      const char *k2;
+      json_t *v2;
+      json_object_foreach(v, k2, v2) {
+        if (json_is_object(v2) || json_is_array(v2))
+          continue;
+        char *s = json_is_string(v2) ? NULL : json_dumps(v2, JSON_ENCODE_ANY);
+        fprintf(f, "| %s.%s | %s |\n", k, k2, s ? s : json_string_value(v2));
+        free(s);
+      }
+    } else if (!json_is_array(v)) {
+      char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+      fprintf(f, "| %s | %s |\n", k, s ? s : json_string_value(v));
+      free(s);
     }
+  }
+  fprintf(f, "\n");
+  json_t *bases = json_object_get(r->env, "bases"), *b;
+  size_t i;
+  if (json_is_array(bases)) {
+    fprintf(f, "| base | ref | kind | digest |\n|---|---|---|---|\n");
+    json_array_foreach(bases, i, b) {
+      const char *kind = jstr(b, "kind");
+      fprintf(f, "| %s | %s | %s | %s |\n", jstr(b, "name"), jstr(b, "ref"),
+              str_eq(kind, "local-standin") ? "**local stand-in**, not upstream"
+                                            : kind,
+              jstr(b, "digest"));
+    }
+    fprintf(f, "\n");
+  }
+  if (report_standins(r) > 0)
     fprintf(f,
-            "# Benchmark report\n\n"
-            "Generated by `benchreport` from the files of this folder, never typed. "
-            "samples.csv: %zu samples, %zu failed (kept, listed below), %zu warm-ups (excluded "
-            "from statistics).\n\n"
-            "How to read a cell: `median (±MAD, n=N)`: the median over the ok, non-warm-up "
-            "samples, the median absolute deviation and the number of samples; `(n=1)` is a "
-            "single sample (no spread known); `capped`: the plan gave the cell fewer reps than "
-            "nominal; `—`: not measured. Outliers (beyond 3 × 1.4826 × MAD) are flagged only in "
-            "groups of %d or more, never dropped. Targets are judged on bootstrap 95 %% "
-            "confidence intervals (%d resamples, seed %llu): pass when the whole interval meets "
-            "the target, falls short when the whole interval misses it, inconclusive otherwise; "
-            "fewer than %d samples on a side is insufficient data.\n\n",
-            r->samples.n, nfail, nwarm, STATS_OUTLIER_MIN_N, STATS_BOOT_RESAMPLES,
-            (unsigned long long)STATS_BOOT_SEED, PLAN_MIN_JUDGED);
+            "%zu rows below are built on a local stand-in base (Debian's "
+            "archive, no "
+            "registry reachable): they say `(stand-in base)`, or `(alpine "
+            "stand-in)` "
+            "for the alpine variant, which is built from Debian's musl and "
+            "busybox, not "
+            "upstream alpine.\n\n",
+            report_standins(r));
 }
 
-static void write_targets(const struct report *r, FILE *f)
-{
-    fprintf(f, "## Targets\n\n");
-    for (size_t i = 0; i < r->ntargets; i++)
-        fprintf(f, "- %s → **%s**\n", r->targets[i].line,
-                report_verdict_name(r->targets[i].verdict));
+static void write_budget(const struct report *r, FILE *f) {
+  if (r->nbudget == 0 && r->nskips == 0)
+    return;
+  fprintf(f, "## Plan and budget\n\nThe planner (`benchplan`) wrote "
+             "`plan.tsv`; the runner "
+             "executed it. Planned seconds are the planner's estimates.\n\n");
+  if (r->nbudget > 0) {
+    double tp = 0, ts = 0;
+    fprintf(f, "| block | steps planned | steps run | planned | spent "
+               "|\n|---|---|---|---|---|\n");
+    for (size_t i = 0; i < r->nbudget; i++) {
+      const struct report_budget_row *b = &r->budget[i];
+      if (b->planned_s < 0)
+        fprintf(f, "| %s | %ld | %ld | (not planned) | %.0f s |\n", b->block,
+                b->steps_planned, b->steps_run, b->spent_s);
+      else
+        fprintf(f, "| %s | %ld | %ld | %.0f s | %.0f s |\n", b->block,
+                b->steps_planned, b->steps_run, b->planned_s, b->spent_s);
+      tp += b->planned_s > 0 ? b->planned_s : 0;
+      ts += b->spent_s;
+    }
+    fprintf(f, "| all | | | %.1f min | %.1f min |\n\n", tp / 60, ts / 60);
+  }
+  if (r->nskips > 0) {
+    fprintf(f, "Cells the plan did not run:\n\n| phase | subject | profile | "
+               "runtime | why |\n"
+               "|---|---|---|---|---|\n");
+    for (size_t i = 0; i < r->nskips; i++)
+      fprintf(f, "| %s | %s | %s | %s | %s |\n", r->skips[i].phase,
+              r->skips[i].subject, r->skips[i].profile, r->skips[i].runtime,
+              r->skips[i].reason);
     fprintf(f, "\n");
+  }
 }
 
-static void write_env(const struct report *r, FILE *f)
-{
-    fprintf(f, "## Environment\n\n");
-    if (r->env == NULL) {
-        fprintf(f, "Not recorded: %s.\n\n", r->env_note);
-        return;
-    }
-    fprintf(f, "| key | value |\n|---|---|\n");
-    const char *k;
-    json_t *v;
-    json_object_foreach(r->env, k, v) {
-        if (json_is_object(v)) {
-            const char *k2;
-            json_t *v2;
-            json_object_foreach(v, k2, v2) {
-                if (json_is_object(v2) || json_is_array(v2))
-                    continue;
-                char *s = json_is_string(v2) ? NULL : json_dumps(v2, JSON_ENCODE_ANY);
-                fprintf(f, "| %s.%s | %s |\n", k, k2, s ? s : json_string_value(v2));
-                free(s);
-            }
-        } else if (!json_is_array(v)) {
-            char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
-            fprintf(f, "| %s | %s |\n", k, s ? s : json_string_value(v));
-            free(s);
-        }
-    }
-    fprintf(f, "\n");
-    json_t *bases = json_object_get(r->env, "bases"), *b;
-    size_t i;
-    if (json_is_array(bases)) {
-        fprintf(f, "| base | ref | kind | digest |\n|---|---|---|---|\n");
-        json_array_foreach(bases, i, b) {
-            const char *kind = jstr(b, "kind");
-            fprintf(f, "| %s | %s | %s | %s |\n", jstr(b, "name"), jstr(b, "ref"),
-                    str_eq(kind, "local-standin") ? "**local stand-in**, not upstream" : kind,
-                    jstr(b, "digest"));
-        }
-        fprintf(f, "\n");
-    }
-    if (report_standins(r) > 0)
-        fprintf(f, "%zu rows below are built on a local stand-in base (Debian's archive, no "
-                   "registry reachable): they say `(stand-in base)`, or `(alpine stand-in)` "
-                   "for the alpine variant, which is built from Debian's musl and busybox, not "
-                   "upstream alpine.\n\n",
-                report_standins(r));
-}
-
-static void write_budget(const struct report *r, FILE *f)
-{
-    if (r->nbudget == 0 && r->nskips == 0)
-        return;
-    fprintf(f, "## Plan and budget\n\nThe planner (`benchplan`) wrote `plan.tsv`; the runner "
-               "executed it. Planned seconds are the planner's estimates.\n\n");
-    if (r->nbudget > 0) {
-        double tp = 0, ts = 0;
-        fprintf(f, "| block | steps planned | steps run | planned | spent |\n|---|---|---|---|---|\n");
-        for (size_t i = 0; i < r->nbudget; i++) {
-            const struct report_budget_row *b = &r->budget[i];
-            if (b->planned_s < 0)
-                fprintf(f, "| %s | %ld | %ld | (not planned) | %.0f s |\n", b->block,
-                        b->steps_planned, b->steps_run, b->spent_s);
-            else
-                fprintf(f, "| %s | %ld | %ld | %.0f s | %.0f s |\n", b->block, b->steps_planned,
-                        b->steps_run, b->planned_s, b->spent_s);
-            tp += b->planned_s > 0 ? b->planned_s : 0;
-            ts += b->spent_s;
-        }
-        fprintf(f, "| all | | | %.1f min | %.1f min |\n\n", tp / 60, ts / 60);
-    }
-    if (r->nskips > 0) {
-        fprintf(f, "Cells the plan did not run:\n\n| phase | subject | profile | runtime | why |\n"
-                   "|---|---|---|---|---|\n");
-        for (size_t i = 0; i < r->nskips; i++)
-            fprintf(f, "| %s | %s | %s | %s | %s |\n", r->skips[i].phase, r->skips[i].subject,
-                    r->skips[i].profile, r->skips[i].runtime, r->skips[i].reason);
-        fprintf(f, "\n");
-    }
-}
-
-static void write_links(const struct report *r, FILE *f)
-{
-    fprintf(f, "## Link emulator\n\n");
-    if (!r->have_linkcheck) {
-        fprintf(f, "Self-test not recorded (no readable linkcheck.csv).\n\n");
-    } else {
-        fprintf(f, "Self-test (idle; RTT the minimum of 101 round trips):\n\n"
-                   "| profile | target rate | measured rate | target RTT | measured RTT | status |\n"
-                   "|---|---|---|---|---|---|\n");
-        for (size_t i = 0; i < r->linkcheck.n; i++) {
-            const struct linkcheck *l = &r->linkcheck.v[i];
-            char a[32], b[32];
-            fmt_rate(l->target_rate_bps, a, sizeof a);
-            fmt_rate(l->measured_rate_bps, b, sizeof b);
-            fprintf(f, "| %s | %s | %s | %.3f ms | %.3f ms | %s |\n", l->profile, a, b,
-                    l->target_rtt_ms, l->measured_rtt_ms, l->status);
-        }
-        fprintf(f, "\n");
-    }
-    if (!has_phase(r, "link_rtt"))
-        return;
-    fprintf(f, "Round trips through each link, idle and while a cold pull runs over it "
-               "(`/v2/` on a kept-alive connection, time to first byte; ms):\n\n"
-               "| profile | during a pull of | idle median | idle p95 | loaded median | loaded "
-               "p95 | n idle / loaded |\n|---|---|---|---|---|---|---|\n");
-    for (size_t i = 0; i < r->ngroups; i++) {
-        const struct report_group *g = &r->groups[i];
-        if (!str_eq(g->phase, "link_rtt") || !str_eq(g->metric, "rtt_idle_ms") || !g->has_stats)
-            continue;
-        const struct report_group *l = report_find(r, "link_rtt", g->service, g->variant,
-                                                   g->profile, NULL, "rtt_loaded_ms");
-        char lm[32] = "—", lp[32] = "—";
-        if (l != NULL && l->has_stats) {
-            snprintf(lm, sizeof lm, "%.3f", l->st.median);
-            snprintf(lp, sizeof lp, "%.3f", l->st.p95);
-        }
-        fprintf(f, "| %s | %s | %.3f | %.3f | %s | %s | %zu / %zu |\n", g->profile, g->subject,
-                g->st.median, g->st.p95, lm, lp, g->n, l ? l->n : 0);
+static void write_links(const struct report *r, FILE *f) {
+  fprintf(f, "## Link emulator\n\n");
+  if (!r->have_linkcheck) {
+    fprintf(f, "Self-test not recorded (no readable linkcheck.csv).\n\n");
+  } else {
+    fprintf(f, "Self-test (idle; RTT the minimum of 101 round trips):\n\n"
+               "| profile | target rate | measured rate | target RTT | "
+               "measured RTT | status |\n"
+               "|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < r->linkcheck.n; i++) {
+      const struct linkcheck *l = &r->linkcheck.v[i];
+      char a[32], b[32];
+      fmt_rate(l->target_rate_bps, a, sizeof a);
+      fmt_rate(l->measured_rate_bps, b, sizeof b);
+      fprintf(f, "| %s | %s | %s | %.3f ms | %.3f ms | %s |\n", l->profile, a,
+              b, l->target_rtt_ms, l->measured_rtt_ms, l->status);
     }
     fprintf(f, "\n");
+  }
+  if (!has_phase(r, "link_rtt"))
+    return;
+  fprintf(
+      f,
+      "Round trips through each link, idle and while a cold pull runs over it "
+      "(`/v2/` on a kept-alive connection, time to first byte; ms):\n\n"
+      "| profile | during a pull of | idle median | idle p95 | loaded median | "
+      "loaded "
+      "p95 | n idle / loaded |\n|---|---|---|---|---|---|---|\n");
+  for (size_t i = 0; i < r->ngroups; i++) {
+    const struct report_group *g = &r->groups[i];
+    if (!str_eq(g->phase, "link_rtt") || !str_eq(g->metric, "rtt_idle_ms") ||
+        !g->has_stats)
+      continue;
+    const struct report_group *l =
+        report_find(r, "link_rtt", g->service, g->variant, g->profile, NULL,
+                    "rtt_loaded_ms");
+    char lm[32] = "—", lp[32] = "—";
+    if (l != NULL && l->has_stats) {
+      snprintf(lm, sizeof lm, "%.3f", l->st.median);
+      snprintf(lp, sizeof lp, "%.3f", l->st.p95);
+    }
+    fprintf(f, "| %s | %s | %.3f | %.3f | %s | %s | %zu / %zu |\n", g->profile,
+            g->subject, g->st.median, g->st.p95, lm, lp, g->n, l ? l->n : 0);
+  }
+  fprintf(f, "\n");
 }
 
-static void write_size_pull(const struct report *r, FILE *f, const char *service)
-{
-    char lb[128], c[8][96];
-    double naive = service ? report_median(r, "size", service, "naive", "-", "-", "bytes_wire") : -1;
-    size_t nrows = 0;
+static void write_size_pull(const struct report *r, FILE *f,
+                            const char *service) {
+  char lb[128], c[8][96];
+  double naive = service ? report_median(r, "size", service, "naive", "-", "-",
+                                         "bytes_wire")
+                         : -1;
+  size_t nrows = 0;
+  for (size_t i = 0; i < r->nimages; i++) {
+    const struct report_image *im = &r->images[i];
+    if (!in_section(im, service) || !image_has(r, im, "size"))
+      continue;
+    if (nrows++ == 0)
+      fprintf(f, "### Size\n\n| image | base | compressed (wire) | × naive | "
+                 "uncompressed "
+                 "| layers | files |\n|---|---|---|---|---|---|---|\n");
+    const struct report_group *w = find(r, "size", im, "-", NULL, "bytes_wire");
+    cell_bytes(w, c[0], sizeof c[0]);
+    if (w != NULL && w->has_stats && naive > 0)
+      snprintf(c[1], sizeof c[1], "%.4f", w->st.median / naive);
+    else
+      snprintf(c[1], sizeof c[1], "—");
+    cell_bytes(find(r, "size", im, "-", NULL, "bytes_uncompressed"), c[2],
+               sizeof c[2]);
+    const struct report_group *ly = find(r, "size", im, "-", NULL, "layers");
+    const struct report_group *fl = find(r, "size", im, "-", NULL, "files");
+    fprintf(f, "| %s | %s%s | %s | %s | %s | %.0f | %.0f |\n",
+            report_label(im, lb, sizeof lb), *im->base ? im->base : "scratch",
+            im->standin ? " (stand-in)" : "", c[0], c[1], c[2],
+            ly && ly->has_stats ? ly->st.median : -1,
+            fl && fl->has_stats ? fl->st.median : -1);
+  }
+  if (nrows > 0)
+    fprintf(f, "\n");
+  if (r->nprofiles_seen == 0 || !section_has(r, service, "pull_cold", NULL))
+    return;
+  fprintf(f,
+          "### Pull time (s) and registry requests per cold pull\n\n| image |");
+  for (size_t k = 0; k < r->nprofiles_seen; k++)
+    fprintf(f, " cold %s |", r->profiles_seen[k]);
+  for (size_t k = 0; k < r->nprofiles_seen; k++)
+    fprintf(f, " warm %s |", r->profiles_seen[k]);
+  fprintf(f, " requests |\n|---|");
+  for (size_t k = 0; k < 2 * r->nprofiles_seen + 1; k++)
+    fprintf(f, "---|");
+  fprintf(f, "\n");
+  for (size_t i = 0; i < r->nimages; i++) {
+    const struct report_image *im = &r->images[i];
+    if (!in_section(im, service) || !image_has(r, im, "pull_cold"))
+      continue;
+    fprintf(f, "| %s |", report_label(im, lb, sizeof lb));
+    static const char *const ph[] = {"pull_cold", "pull_warm"};
+    const struct report_group *req = NULL;
+    for (int p = 0; p < 2; p++)
+      for (size_t k = 0; k < r->nprofiles_seen; k++) {
+        cell(find(r, ph[p], im, r->profiles_seen[k], NULL, "seconds"), 1, 3,
+             c[0], sizeof c[0]);
+        fprintf(f, " %s |", c[0]);
+        if (p == 0 && req == NULL)
+          req = find(r, "pull_cold", im, r->profiles_seen[k], NULL, "requests");
+      }
+    cell(req, 1, 0, c[0], sizeof c[0]);
+    fprintf(f, " %s |\n", c[0]);
+  }
+  fprintf(f, "\n");
+}
+
+static void write_start_load(const struct report *r, FILE *f,
+                             const char *service) {
+  char lb[128], c[9][96];
+  if (section_has(r, service, "start_warm", NULL)) {
+    fprintf(
+        f,
+        "### Start-to-ready in the Docker engine (ms)\n\nwarm: host "
+        "networking, "
+        "fork of `docker run -d` to the first 200; engine: the engine's own "
+        "`State.StartedAt` on the same axis (the process was started); run "
+        "returned: "
+        "the exit of `docker run -d`; published: `-p`, probed after `docker "
+        "run` "
+        "returned; cold: pull through the cold profile included.\n\n"
+        "| image | warm | engine started | run returned | published | cold |\n"
+        "|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < r->nimages; i++) {
-        const struct report_image *im = &r->images[i];
-        if (!in_section(im, service) || !image_has(r, im, "size"))
-            continue;
-        if (nrows++ == 0)
-            fprintf(f, "### Size\n\n| image | base | compressed (wire) | × naive | uncompressed "
-                       "| layers | files |\n|---|---|---|---|---|---|---|\n");
-        const struct report_group *w = find(r, "size", im, "-", NULL, "bytes_wire");
-        cell_bytes(w, c[0], sizeof c[0]);
-        if (w != NULL && w->has_stats && naive > 0)
-            snprintf(c[1], sizeof c[1], "%.4f", w->st.median / naive);
-        else
-            snprintf(c[1], sizeof c[1], "—");
-        cell_bytes(find(r, "size", im, "-", NULL, "bytes_uncompressed"), c[2], sizeof c[2]);
-        const struct report_group *ly = find(r, "size", im, "-", NULL, "layers");
-        const struct report_group *fl = find(r, "size", im, "-", NULL, "files");
-        fprintf(f, "| %s | %s%s | %s | %s | %s | %.0f | %.0f |\n", report_label(im, lb, sizeof lb),
-                *im->base ? im->base : "scratch", im->standin ? " (stand-in)" : "", c[0], c[1],
-                c[2], ly && ly->has_stats ? ly->st.median : -1,
-                fl && fl->has_stats ? fl->st.median : -1);
-    }
-    if (nrows > 0)
-        fprintf(f, "\n");
-    if (r->nprofiles_seen == 0 || !section_has(r, service, "pull_cold", NULL))
-        return;
-    fprintf(f, "### Pull time (s) and registry requests per cold pull\n\n| image |");
-    for (size_t k = 0; k < r->nprofiles_seen; k++)
-        fprintf(f, " cold %s |", r->profiles_seen[k]);
-    for (size_t k = 0; k < r->nprofiles_seen; k++)
-        fprintf(f, " warm %s |", r->profiles_seen[k]);
-    fprintf(f, " requests |\n|---|");
-    for (size_t k = 0; k < 2 * r->nprofiles_seen + 1; k++)
-        fprintf(f, "---|");
-    fprintf(f, "\n");
-    for (size_t i = 0; i < r->nimages; i++) {
-        const struct report_image *im = &r->images[i];
-        if (!in_section(im, service) || !image_has(r, im, "pull_cold"))
-            continue;
-        fprintf(f, "| %s |", report_label(im, lb, sizeof lb));
-        static const char *const ph[] = {"pull_cold", "pull_warm"};
-        const struct report_group *req = NULL;
-        for (int p = 0; p < 2; p++)
-            for (size_t k = 0; k < r->nprofiles_seen; k++) {
-                cell(find(r, ph[p], im, r->profiles_seen[k], NULL, "seconds"), 1, 3, c[0],
-                     sizeof c[0]);
-                fprintf(f, " %s |", c[0]);
-                if (p == 0 && req == NULL)
-                    req = find(r, "pull_cold", im, r->profiles_seen[k], NULL, "requests");
-            }
-        cell(req, 1, 0, c[0], sizeof c[0]);
-        fprintf(f, " %s |\n", c[0]);
+      const struct report_image *im = &r->images[i];
+      if (!in_section(im, service) || !image_has(r, im, "start_warm"))
+        continue;
+      cell(find(r, "start_warm", im, "-", NULL, "seconds"), 1000, 1, c[0],
+           sizeof c[0]);
+      cell(find(r, "start_warm", im, "-", NULL, "engine_started_s"), 1000, 1,
+           c[1], sizeof c[1]);
+      cell(find(r, "start_warm", im, "-", NULL, "command_s"), 1000, 1, c[2],
+           sizeof c[2]);
+      cell(find(r, "start_published", im, "-", NULL, "seconds"), 1000, 1, c[3],
+           sizeof c[3]);
+      const struct report_group *cold = NULL;
+      for (size_t k = 0; k < r->nprofiles_seen && cold == NULL; k++)
+        cold = find(r, "start_cold", im, r->profiles_seen[k], NULL, "seconds");
+      cell(cold, 1000, 1, c[4], sizeof c[4]);
+      fprintf(f, "| %s | %s | %s | %s | %s | %s%s%s |\n",
+              report_label(im, lb, sizeof lb), c[0], c[1], c[2], c[3], c[4],
+              cold ? " on " : "", cold ? cold->profile : "");
     }
     fprintf(f, "\n");
-}
-
-static void write_start_load(const struct report *r, FILE *f, const char *service)
-{
-    char lb[128], c[9][96];
-    if (section_has(r, service, "start_warm", NULL)) {
-        fprintf(f, "### Start-to-ready in the Docker engine (ms)\n\nwarm: host networking, "
-                   "fork of `docker run -d` to the first 200; engine: the engine's own "
-                   "`State.StartedAt` on the same axis (the process was started); run returned: "
-                   "the exit of `docker run -d`; published: `-p`, probed after `docker run` "
-                   "returned; cold: pull through the cold profile included.\n\n"
-                   "| image | warm | engine started | run returned | published | cold |\n"
-                   "|---|---|---|---|---|---|\n");
-        for (size_t i = 0; i < r->nimages; i++) {
-            const struct report_image *im = &r->images[i];
-            if (!in_section(im, service) || !image_has(r, im, "start_warm"))
-                continue;
-            cell(find(r, "start_warm", im, "-", NULL, "seconds"), 1000, 1, c[0], sizeof c[0]);
-            cell(find(r, "start_warm", im, "-", NULL, "engine_started_s"), 1000, 1, c[1], sizeof c[1]);
-            cell(find(r, "start_warm", im, "-", NULL, "command_s"), 1000, 1, c[2], sizeof c[2]);
-            cell(find(r, "start_published", im, "-", NULL, "seconds"), 1000, 1, c[3], sizeof c[3]);
-            const struct report_group *cold = NULL;
-            for (size_t k = 0; k < r->nprofiles_seen && cold == NULL; k++)
-                cold = find(r, "start_cold", im, r->profiles_seen[k], NULL, "seconds");
-            cell(cold, 1000, 1, c[4], sizeof c[4]);
-            fprintf(f, "| %s | %s | %s | %s | %s | %s%s%s |\n", report_label(im, lb, sizeof lb),
-                    c[0], c[1], c[2], c[3], c[4], cold ? " on " : "", cold ? cold->profile : "");
-        }
-        fprintf(f, "\n");
-    }
-    if (!section_has(r, service, "load", NULL))
-        return;
-    fprintf(f, "### Load and memory\n\nreq/s and latency from `wrk -t1` pinned to core 0, the "
-               "server on core 1, access log off; memory in KiB: RSS and PSS of the server's "
-               "processes (/proc/PID/smaps_rollup), cgroup: the container's memory cgroup usage "
-               "(page cache included).\n\n"
-               "| image | req/s | p50 ms | p99 ms | RSS idle | PSS idle | cgroup idle | RSS "
-               "load | PSS load |\n|---|---|---|---|---|---|---|---|---|\n");
-    for (size_t i = 0; i < r->nimages; i++) {
-        const struct report_image *im = &r->images[i];
-        if (!in_section(im, service) || !image_has(r, im, "load"))
-            continue;
-        static const struct {
-            const char *metric;
-            int dec;
-        } cols[] = {{"rps", 0},          {"p50_ms", 3},       {"p99_ms", 3},
-                    {"rss_idle_kib", 0}, {"pss_idle_kib", 0}, {"cgroup_idle_kib", 0},
-                    {"rss_load_kib", 0}, {"pss_load_kib", 0}};
-        fprintf(f, "| %s |", report_label(im, lb, sizeof lb));
-        for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
-            cell(find(r, "load", im, "-", NULL, cols[k].metric), 1, cols[k].dec, c[0], sizeof c[0]);
-            fprintf(f, " %s |", c[0]);
-        }
-        fprintf(f, "\n");
+  }
+  if (!section_has(r, service, "load", NULL))
+    return;
+  fprintf(f, "### Load and memory\n\nreq/s and latency from `wrk -t1` pinned "
+             "to core 0, the "
+             "server on core 1, access log off; memory in KiB: RSS and PSS of "
+             "the server's "
+             "processes (/proc/PID/smaps_rollup), cgroup: the container's "
+             "memory cgroup usage "
+             "(page cache included).\n\n"
+             "| image | req/s | p50 ms | p99 ms | RSS idle | PSS idle | cgroup "
+             "idle | RSS "
+             "load | PSS load |\n|---|---|---|---|---|---|---|---|---|\n");
+  for (size_t i = 0; i < r->nimages; i++) {
+    const struct report_image *im = &r->images[i];
+    if (!in_section(im, service) || !image_has(r, im, "load"))
+      continue;
+    static const struct {
+      const char *metric;
+      int dec;
+    } cols[] = {{"rps", 0},          {"p50_ms", 3},
+                {"p99_ms", 3},       {"rss_idle_kib", 0},
+                {"pss_idle_kib", 0}, {"cgroup_idle_kib", 0},
+                {"rss_load_kib", 0}, {"pss_load_kib", 0}};
+    fprintf(f, "| %s |", report_label(im, lb, sizeof lb));
+    for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+      cell(find(r, "load", im, "-", NULL, cols[k].metric), 1, cols[k].dec, c[0],
+           sizeof c[0]);
+      fprintf(f, " %s |", c[0]);
     }
     fprintf(f, "\n");
+  }
+  fprintf(f, "\n");
 }
 
 /* Pods: per runtime, warm and each cold profile: the cumulative ms from
  * the RunPodSandbox call. */
-static void write_pods(const struct report *r, FILE *f, const char *service)
-{
-    char lb[128], c[6][96];
-    if (!section_has(r, service, "pod_warm", "ready_ms") &&
-        !section_has(r, service, "pod_cold", "ready_ms"))
-        return;
-    fprintf(f, "### Pods through the CRI (ms from the RunPodSandbox call)\n\n"
-               "| image | runtime | pod | sandbox ready | image pulled | created | started | "
-               "ready |\n|---|---|---|---|---|---|---|---|\n");
-    static const char *const marks[] = {"sandbox_ms", "pulled_ms", "created_ms", "started_ms",
-                                        "ready_ms"};
-    for (size_t i = 0; i < r->nimages; i++) {
-        const struct report_image *im = &r->images[i];
-        if (!in_section(im, service))
-            continue;
-        for (size_t rt = 0; rt < r->nruntimes_seen; rt++)
-            for (size_t k = 0; k <= r->nprofiles_seen; k++) {
-                const char *phase = k == 0 ? "pod_warm" : "pod_cold";
-                const char *prof = k == 0 ? "-" : r->profiles_seen[k - 1];
-                const char *rtn = r->runtimes_seen[rt];
-                const struct report_group *rd = find(r, phase, im, prof, rtn, "ready_ms");
-                if (rd == NULL || (rd->n == 0 && rd->n_fail == 0))
-                    continue; /* absent, or warm-ups only */
-                for (size_t m = 0; m < 5; m++)
-                    cell(find(r, phase, im, prof, rtn, marks[m]), 1, 1, c[m], sizeof c[m]);
-                fprintf(f, "| %s | %s | %s%s | %s | %s | %s | %s | %s |\n",
-                        report_label(im, lb, sizeof lb), rtn, k == 0 ? "warm" : "cold, ",
-                        k == 0 ? "" : prof, c[0], c[1], c[2], c[3], c[4]);
-            }
-    }
-    fprintf(f, "\n");
+static void write_pods(const struct report *r, FILE *f, const char *service) {
+  char lb[128], c[6][96];
+  if (!section_has(r, service, "pod_warm", "ready_ms") &&
+      !section_has(r, service, "pod_cold", "ready_ms"))
+    return;
+  fprintf(f, "### Pods through the CRI (ms from the RunPodSandbox call)\n\n"
+             "| image | runtime | pod | sandbox ready | image pulled | created "
+             "| started | "
+             "ready |\n|---|---|---|---|---|---|---|---|\n");
+  static const char *const marks[] = {"sandbox_ms", "pulled_ms", "created_ms",
+                                      "started_ms", "ready_ms"};
+  for (size_t i = 0; i < r->nimages; i++) {
+    const struct report_image *im = &r->images[i];
+    if (!in_section(im, service))
+      continue;
+    for (size_t rt = 0; rt < r->nruntimes_seen; rt++)
+      for (size_t k = 0; k <= r->nprofiles_seen; k++) {
+        const char *phase = k == 0 ? "pod_warm" : "pod_cold";
+        const char *prof = k == 0 ? "-" : r->profiles_seen[k - 1];
+        const char *rtn = r->runtimes_seen[rt];
+        const struct report_group *rd =
+            find(r, phase, im, prof, rtn, "ready_ms");
+        if (rd == NULL || (rd->n == 0 && rd->n_fail == 0))
+          continue; /* absent, or warm-ups only */
+        for (size_t m = 0; m < 5; m++)
+          cell(find(r, phase, im, prof, rtn, marks[m]), 1, 1, c[m],
+               sizeof c[m]);
+        fprintf(f, "| %s | %s | %s%s | %s | %s | %s | %s | %s |\n",
+                report_label(im, lb, sizeof lb), rtn,
+                k == 0 ? "warm" : "cold, ", k == 0 ? "" : prof, c[0], c[1],
+                c[2], c[3], c[4]);
+      }
+  }
+  fprintf(f, "\n");
 }
 
 /* The pod-startup SLO (Kubernetes: p99 <= 5 s, image pulls excluded). */
-static void write_slo(const struct report *r, FILE *f)
-{
-    if (!has_phase(r, "pod_warm") && !has_phase(r, "pod_cold"))
-        return;
-    fprintf(f, "## Pod startup against the Kubernetes SLO\n\nKubernetes' pod-startup SLO: "
-               "p99 ≤ 5 s, image pulls excluded. Here: ready minus the pull (`ready_excl_pull_ms`),"
-               " per image, runtime and condition. A p99 is quoted only where 100 or more pods "
-               "stand behind it; elsewhere the maximum, with n. No CPU or memory limits were "
-               "applied to the pods; there is no kubelet, scheduler or CNI in this path "
-               "(docs/pods.md).\n\n| image | runtime | pod | p99 or max (ms) | n | within 5 s |\n"
-               "|---|---|---|---|---|---|\n");
-    char lb[128];
-    for (size_t i = 0; i < r->ngroups; i++) {
-        const struct report_group *g = &r->groups[i];
-        if (strncmp(g->phase, "pod_", 4) != 0 || !str_eq(g->metric, "ready_excl_pull_ms") ||
-            !g->has_stats)
-            continue;
-        const struct report_image *im = report_image_of(r, g->service, g->variant);
-        double v;
-        const char *what;
-        if (g->n >= 100) {
-            double *s = malloc(g->n * sizeof *s);
-            if (s == NULL)
-                continue;
-            memcpy(s, g->vals, g->n * sizeof *s);
-            for (size_t a = 1; a < g->n; a++) /* insertion sort: n is small */
-                for (size_t b = a; b > 0 && s[b - 1] > s[b]; b--) {
-                    double t = s[b];
-                    s[b] = s[b - 1];
-                    s[b - 1] = t;
-                }
-            v = stats_quantile_sorted(s, g->n, 0.99);
-            free(s);
-            what = "p99";
-        } else {
-            v = g->st.max;
-            what = "max";
+static void write_slo(const struct report *r, FILE *f) {
+  if (!has_phase(r, "pod_warm") && !has_phase(r, "pod_cold"))
+    return;
+  fprintf(
+      f,
+      "## Pod startup against the Kubernetes SLO\n\nKubernetes' pod-startup "
+      "SLO: "
+      "p99 ≤ 5 s, image pulls excluded. Here: ready minus the pull "
+      "(`ready_excl_pull_ms`),"
+      " per image, runtime and condition. A p99 is quoted only where 100 or "
+      "more pods "
+      "stand behind it; elsewhere the maximum, with n. No CPU or memory limits "
+      "were "
+      "applied to the pods; there is no kubelet, scheduler or CNI in this path "
+      "(docs/pods.md).\n\n| image | runtime | pod | p99 or max (ms) | n | "
+      "within 5 s |\n"
+      "|---|---|---|---|---|---|\n");
+  char lb[128];
+  for (size_t i = 0; i < r->ngroups; i++) {
+    const struct report_group *g = &r->groups[i];
+    if (strncmp(g->phase, "pod_", 4) != 0 ||
+        !str_eq(g->metric, "ready_excl_pull_ms") || !g->has_stats)
+      continue;
+    const struct report_image *im = report_image_of(r, g->service, g->variant);
+    double v;
+    const char *what;
+    if (g->n >= 100) {
+      double *s = malloc(g->n * sizeof *s);
+      if (s == NULL)
+        continue;
+      memcpy(s, g->vals, g->n * sizeof *s);
+      for (size_t a = 1; a < g->n; a++) /* insertion sort: n is small */
+        for (size_t b = a; b > 0 && s[b - 1] > s[b]; b--) {
+          double t = s[b];
+          s[b] = s[b - 1];
+          s[b - 1] = t;
         }
-        fprintf(f, "| %s | %s | %s%s%s | %s %.1f | %zu | %s |\n",
-                im ? report_label(im, lb, sizeof lb) : g->subject, g->runtime,
-                str_eq(g->phase, "pod_warm") ? "warm" : "cold",
-                str_eq(g->profile, "-") ? "" : ", ", str_eq(g->profile, "-") ? "" : g->profile,
-                what, v, g->n, v <= 5000 ? "yes" : "**no**");
+      v = stats_quantile_sorted(s, g->n, 0.99);
+      free(s);
+      what = "p99";
+    } else {
+      v = g->st.max;
+      what = "max";
     }
-    fprintf(f, "\n");
+    fprintf(f, "| %s | %s | %s%s%s | %s %.1f | %zu | %s |\n",
+            im ? report_label(im, lb, sizeof lb) : g->subject, g->runtime,
+            str_eq(g->phase, "pod_warm") ? "warm" : "cold",
+            str_eq(g->profile, "-") ? "" : ", ",
+            str_eq(g->profile, "-") ? "" : g->profile, what, v, g->n,
+            v <= 5000 ? "yes" : "**no**");
+  }
+  fprintf(f, "\n");
 }
 
-static void write_table(const struct report_table *t, FILE *f)
-{
-    for (size_t row = 0; row <= t->nrows; row++) {
-        fprintf(f, "|");
-        for (size_t c = 0; c < t->ncols; c++) {
-            const char *v = t->cells[row * t->ncols + c];
-            /* attack-surface.csv: an empty USER is root */
-            if (row > 0 && *v == '\0' && str_eq(t->cells[c], "user"))
-                v = "root (no USER)";
-            fprintf(f, " %s |", v);
-        }
-        fprintf(f, "\n");
-        if (row == 0) {
-            fprintf(f, "|");
-            for (size_t c = 0; c < t->ncols; c++)
-                fprintf(f, "---|");
-            fprintf(f, "\n");
-        }
+static void write_table(const struct report_table *t, FILE *f) {
+  for (size_t row = 0; row <= t->nrows; row++) {
+    fprintf(f, "|");
+    for (size_t c = 0; c < t->ncols; c++) {
+      const char *v = t->cells[row * t->ncols + c];
+      /* attack-surface.csv: an empty USER is root */
+      if (row > 0 && *v == '\0' && str_eq(t->cells[c], "user"))
+        v = "root (no USER)";
+      fprintf(f, " %s |", v);
     }
     fprintf(f, "\n");
+    if (row == 0) {
+      fprintf(f, "|");
+      for (size_t c = 0; c < t->ncols; c++)
+        fprintf(f, "---|");
+      fprintf(f, "\n");
+    }
+  }
+  fprintf(f, "\n");
 }
 
 /* What is inside each image and what an attacker finds there: the offline
  * counterpart of a vulnerability scan (docs/sbom.md). */
-static void write_surface(const struct report *r, FILE *f)
-{
-    if (r->surface.nrows == 0 && r->sboms.nrows == 0)
-        return;
-    fprintf(f, "## Attack surface and SBOMs\n\nComputed from each image's own file system and "
-               "configuration (`scripts/attack-surface.sh`, columns explained in docs/sbom.md); "
-               "one CycloneDX SBOM per image in `sbom/`, validated against the published "
-               "schema (`scripts/sbom.sh`). No vulnerability database is reachable here: "
-               "`make scan` counts CVEs where grype or trivy is installed.\n\n");
-    if (r->surface.nrows > 0)
-        write_table(&r->surface, f);
-    if (r->sboms.nrows > 0)
-        write_table(&r->sboms, f);
+static void write_surface(const struct report *r, FILE *f) {
+  if (r->surface.nrows == 0 && r->sboms.nrows == 0)
+    return;
+  fprintf(f, "## Attack surface and SBOMs\n\nComputed from each image's own "
+             "file system and "
+             "configuration (`scripts/attack-surface.sh`, columns explained in "
+             "docs/sbom.md); "
+             "one CycloneDX SBOM per image in `sbom/`, validated against the "
+             "published "
+             "schema (`scripts/sbom.sh`). No vulnerability database is "
+             "reachable here: "
+             "`make scan` counts CVEs where grype or trivy is installed.\n\n");
+  if (r->surface.nrows > 0)
+    write_table(&r->surface, f);
+  if (r->sboms.nrows > 0)
+    write_table(&r->sboms, f);
 }
 
 /* runc against crun: the StartContainer call and the whole warm pod, as a
  * ratio with its bootstrap interval, per image that ran with both. */
-static void write_runtimes(const struct report *r, FILE *f)
-{
-    if (r->nruntimes_seen < 2)
-        return;
-    const char *a = r->runtimes_seen[0], *b = r->runtimes_seen[1];
-    fprintf(f, "## %s and %s\n\nWarm pods, the same images in one containerd (two runtime "
-               "handlers), interleaved: the StartContainer call alone (`start_call_ms`) and the "
-               "pod up to ready, as the ratio %s / %s of the medians with its bootstrap 95 %% "
-               "interval. crun's published claim is about half of runc's per-container start "
-               "cost.\n\n| image | StartContainer %s | %s | ratio [95 %% CI] | ready %s | %s | "
-               "ratio [95 %% CI] |\n|---|---|---|---|---|---|---|\n",
-            a, b, b, a, a, b, a, b);
-    char lb[128];
-    for (size_t i = 0; i < r->nimages; i++) {
-        const struct report_image *im = &r->images[i];
-        static const char *const metric[] = {"start_call_ms", "ready_ms"};
-        const struct report_group *g[2][2];
-        int ok = 1;
-        for (int m = 0; m < 2; m++) {
-            g[m][0] = find(r, "pod_warm", im, "-", a, metric[m]);
-            g[m][1] = find(r, "pod_warm", im, "-", b, metric[m]);
-            ok &= g[m][0] && g[m][1] && g[m][0]->has_stats && g[m][1]->has_stats;
-        }
-        if (!ok)
-            continue;
-        fprintf(f, "| %s |", report_label(im, lb, sizeof lb));
-        for (int m = 0; m < 2; m++) {
-            struct stats_ci ci;
-            double ratio = g[m][1]->st.median / g[m][0]->st.median;
-            fprintf(f, " %.1f (n=%zu) | %.1f (n=%zu) |", g[m][0]->st.median, g[m][0]->n,
-                    g[m][1]->st.median, g[m][1]->n);
-            if (g[m][0]->n >= PLAN_MIN_JUDGED && g[m][1]->n >= PLAN_MIN_JUDGED &&
-                stats_boot_ratio_ci(g[m][1]->vals, g[m][1]->n, g[m][0]->vals, g[m][0]->n, 0.95,
-                                    STATS_BOOT_RESAMPLES, STATS_BOOT_SEED, &ci) == 0)
-                fprintf(f, " %.2f [%.2f, %.2f] |", ratio, ci.lo, ci.hi);
-            else
-                fprintf(f, " %.2f (too few for an interval) |", ratio);
-        }
-        fprintf(f, "\n");
+static void write_runtimes(const struct report *r, FILE *f) {
+  if (r->nruntimes_seen < 2)
+    return;
+  const char *a = r->runtimes_seen[0], *b = r->runtimes_seen[1];
+  fprintf(f,
+          "## %s and %s\n\nWarm pods, the same images in one containerd (two "
+          "runtime "
+          "handlers), interleaved: the StartContainer call alone "
+          "(`start_call_ms`) and the "
+          "pod up to ready, as the ratio %s / %s of the medians with its "
+          "bootstrap 95 %% "
+          "interval. crun's published claim is about half of runc's "
+          "per-container start "
+          "cost.\n\n| image | StartContainer %s | %s | ratio [95 %% CI] | "
+          "ready %s | %s | "
+          "ratio [95 %% CI] |\n|---|---|---|---|---|---|---|\n",
+          a, b, b, a, a, b, a, b);
+  char lb[128];
+  for (size_t i = 0; i < r->nimages; i++) {
+    const struct report_image *im = &r->images[i];
+    static const char *const metric[] = {"start_call_ms", "ready_ms"};
+    const struct report_group *g[2][2];
+    int ok = 1;
+    for (int m = 0; m < 2; m++) {
+      g[m][0] = find(r, "pod_warm", im, "-", a, metric[m]);
+      g[m][1] = find(r, "pod_warm", im, "-", b, metric[m]);
+      ok &= g[m][0] && g[m][1] && g[m][0]->has_stats && g[m][1]->has_stats;
+    }
+    if (!ok)
+      continue;
+    fprintf(f, "| %s |", report_label(im, lb, sizeof lb));
+    for (int m = 0; m < 2; m++) {
+      struct stats_ci ci;
+      double ratio = g[m][1]->st.median / g[m][0]->st.median;
+      fprintf(f, " %.1f (n=%zu) | %.1f (n=%zu) |", g[m][0]->st.median,
+              g[m][0]->n, g[m][1]->st.median, g[m][1]->n);
+      if (g[m][0]->n >= PLAN_MIN_JUDGED && g[m][1]->n >= PLAN_MIN_JUDGED &&
+          stats_boot_ratio_ci(g[m][1]->vals, g[m][1]->n, g[m][0]->vals,
+                              g[m][0]->n, 0.95, STATS_BOOT_RESAMPLES,
+                              STATS_BOOT_SEED, &ci) == 0)
+        fprintf(f, " %.2f [%.2f, %.2f] |", ratio, ci.lo, ci.hi);
+      else
+        fprintf(f, " %.2f (too few for an interval) |", ratio);
     }
     fprintf(f, "\n");
+  }
+  fprintf(f, "\n");
 }
 
-static void write_model(const struct report *r, FILE *f)
-{
-    fprintf(f, "## Pull-time model\n\npredicted = fixed + round trips × RTT + throughput × "
-               "wire bytes × 8 / rate + unpack × uncompressed bytes + per layer × layers "
-               "(benchmarks/analysis/model.h)."
-               " Fitted by weighted least squares (relative error) on the median cold pulls of "
-               "`%s`; %s.\n\n",
-            r->fit_profiles[0] ? r->fit_profiles : "no profile",
-            r->holdout[0] ? "judged out of sample on the hold-out profile" : "no hold-out profile");
-    fprintf(f, "| coefficients | fixed s | round trips | throughput × | unpack ns/byte | per "
-               "layer s |\n|---|---|---|---|---|---|\n| shipped defaults (planning) | %.3f | "
-               "%.2f | %.3f | %.2f | %.3f |\n",
-            MODEL_DEFAULT.fixed_s, MODEL_DEFAULT.round_trips, MODEL_DEFAULT.throughput,
-            MODEL_DEFAULT.unpack_s_per_byte * 1e9, MODEL_DEFAULT.per_layer_s);
-    if (r->fit_terms < 0)
-        fprintf(f, "| this run | — (%zu observations: too few to fit) | | | | |\n\n", r->fit_obs);
-    else
-        fprintf(f, "| this run (%d terms, %zu observations) | %.3f | %.2f | %.3f | %.2f | %.3f "
-                   "|\n\n",
-                r->fit_terms, r->fit_obs, r->fit.fixed_s, r->fit.round_trips, r->fit.throughput,
-                r->fit.unpack_s_per_byte * 1e9, r->fit.per_layer_s);
-    if (r->nmodel == 0)
-        return;
-    fprintf(f, "| image | profile | wire | measured s | n | predicted s | error | sample |\n"
-               "|---|---|---|---|---|---|---|---|\n");
-    char lb[128], wb[32];
-    for (size_t i = 0; i < r->nmodel; i++) {
-        const struct report_model_row *m = &r->model[i];
-        const struct report_image *im = report_image_of(r, m->service, m->variant);
-        fmt_bytes((double)m->wire_bytes, wb, sizeof wb);
-        fprintf(f, "| %s | %s | %s | %.3f | %zu | %.3f | %+.1f %% | %s |\n",
-                im ? report_label(im, lb, sizeof lb) : m->subject, m->profile, wb, m->measured_s,
-                m->n, m->predicted_s, m->error_pct, m->in_sample ? "in" : "**out**");
-    }
+static void write_model(const struct report *r, FILE *f) {
+  fprintf(f,
+          "## Pull-time model\n\npredicted = fixed + round trips × RTT + "
+          "throughput × "
+          "wire bytes × 8 / rate + unpack × uncompressed bytes + per layer × "
+          "layers "
+          "(benchmarks/analysis/model.h)."
+          " Fitted by weighted least squares (relative error) on the median "
+          "cold pulls of "
+          "`%s`; %s.\n\n",
+          r->fit_profiles[0] ? r->fit_profiles : "no profile",
+          r->holdout[0] ? "judged out of sample on the hold-out profile"
+                        : "no hold-out profile");
+  fprintf(f,
+          "| coefficients | fixed s | round trips | throughput × | unpack "
+          "ns/byte | per "
+          "layer s |\n|---|---|---|---|---|---|\n| shipped defaults (planning) "
+          "| %.3f | "
+          "%.2f | %.3f | %.2f | %.3f |\n",
+          MODEL_DEFAULT.fixed_s, MODEL_DEFAULT.round_trips,
+          MODEL_DEFAULT.throughput, MODEL_DEFAULT.unpack_s_per_byte * 1e9,
+          MODEL_DEFAULT.per_layer_s);
+  if (r->fit_terms < 0)
+    fprintf(f,
+            "| this run | — (%zu observations: too few to fit) | | | | |\n\n",
+            r->fit_obs);
+  else
+    fprintf(f,
+            "| this run (%d terms, %zu observations) | %.3f | %.2f | %.3f | "
+            "%.2f | %.3f "
+            "|\n\n",
+            r->fit_terms, r->fit_obs, r->fit.fixed_s, r->fit.round_trips,
+            r->fit.throughput, r->fit.unpack_s_per_byte * 1e9,
+            r->fit.per_layer_s);
+  if (r->nmodel == 0)
+    return;
+  fprintf(f, "| image | profile | wire | measured s | n | predicted s | error "
+             "| sample |\n"
+             "|---|---|---|---|---|---|---|---|\n");
+  char lb[128], wb[32];
+  for (size_t i = 0; i < r->nmodel; i++) {
+    const struct report_model_row *m = &r->model[i];
+    const struct report_image *im = report_image_of(r, m->service, m->variant);
+    fmt_bytes((double)m->wire_bytes, wb, sizeof wb);
+    fprintf(f, "| %s | %s | %s | %.3f | %zu | %.3f | %+.1f %% | %s |\n",
+            im ? report_label(im, lb, sizeof lb) : m->subject, m->profile, wb,
+            m->measured_s, m->n, m->predicted_s, m->error_pct,
+            m->in_sample ? "in" : "**out**");
+  }
+  fprintf(f, "\n");
+}
+
+static void write_outliers_failures(const struct report *r, FILE *f) {
+  fprintf(f, "## Outliers\n\n");
+  int any = 0;
+  for (size_t i = 0; i < r->ngroups; i++) {
+    const struct report_group *g = &r->groups[i];
+    if (!g->has_stats || g->st.outliers == 0)
+      continue;
+    any = 1;
+    fprintf(f,
+            "- %s `%s` %s %s %s: %zu of %zu beyond 3 × 1.4826 MAD (median %g, "
+            "MAD %g):",
+            g->phase, g->subject, g->profile, g->runtime, g->metric,
+            g->st.outliers, g->n, g->st.median, g->st.mad);
+    for (size_t k = 0; k < g->n; k++)
+      if (stats_is_outlier(g->vals[k], g->st.median, g->st.mad))
+        fprintf(f, " %g", g->vals[k]);
     fprintf(f, "\n");
+  }
+  fprintf(f, any ? "\n" : "None.\n\n");
+  fprintf(f, "## Failures\n\n");
+  size_t nfail = 0;
+  for (size_t i = 0; i < r->samples.n; i++)
+    nfail += !r->samples.v[i].ok;
+  if (nfail == 0) {
+    fprintf(f, "None.\n\n");
+    return;
+  }
+  fprintf(
+      f,
+      "| line | phase | subject | profile | runtime | rep | metric | detail |\n"
+      "|---|---|---|---|---|---|---|---|\n");
+  for (size_t i = 0; i < r->samples.n; i++) {
+    const struct sample *s = &r->samples.v[i];
+    if (s->ok)
+      continue;
+    fprintf(f, "| %zu | %s | %s | %s | %s | %ld%s | %s | ", s->line, s->phase,
+            s->subject, s->profile, s->runtime, s->rep,
+            s->warmup ? " (warm-up)" : "", s->metric);
+    for (const char *p = s->detail; *p; p++) {
+      if (*p == '|')
+        fputs("\\|", f);
+      else if (*p == '\n' || *p == '\r')
+        fputc(' ', f);
+      else
+        fputc(*p, f);
+    }
+    fprintf(f, " |\n");
+  }
+  fprintf(f, "\n");
 }
 
-static void write_outliers_failures(const struct report *r, FILE *f)
-{
-    fprintf(f, "## Outliers\n\n");
-    int any = 0;
-    for (size_t i = 0; i < r->ngroups; i++) {
-        const struct report_group *g = &r->groups[i];
-        if (!g->has_stats || g->st.outliers == 0)
-            continue;
-        any = 1;
-        fprintf(f, "- %s `%s` %s %s %s: %zu of %zu beyond 3 × 1.4826 MAD (median %g, MAD %g):",
-                g->phase, g->subject, g->profile, g->runtime, g->metric, g->st.outliers, g->n,
-                g->st.median, g->st.mad);
-        for (size_t k = 0; k < g->n; k++)
-            if (stats_is_outlier(g->vals[k], g->st.median, g->st.mad))
-                fprintf(f, " %g", g->vals[k]);
-        fprintf(f, "\n");
-    }
-    fprintf(f, any ? "\n" : "None.\n\n");
-    fprintf(f, "## Failures\n\n");
-    size_t nfail = 0;
-    for (size_t i = 0; i < r->samples.n; i++)
-        nfail += !r->samples.v[i].ok;
-    if (nfail == 0) {
-        fprintf(f, "None.\n\n");
-        return;
-    }
-    fprintf(f, "| line | phase | subject | profile | runtime | rep | metric | detail |\n"
-               "|---|---|---|---|---|---|---|---|\n");
-    for (size_t i = 0; i < r->samples.n; i++) {
-        const struct sample *s = &r->samples.v[i];
-        if (s->ok)
-            continue;
-        fprintf(f, "| %zu | %s | %s | %s | %s | %ld%s | %s | ", s->line, s->phase, s->subject,
-                s->profile, s->runtime, s->rep, s->warmup ? " (warm-up)" : "", s->metric);
-        for (const char *p = s->detail; *p; p++) {
-            if (*p == '|')
-                fputs("\\|", f);
-            else if (*p == '\n' || *p == '\r')
-                fputc(' ', f);
-            else
-                fputc(*p, f);
-        }
-        fprintf(f, " |\n");
-    }
-    fprintf(f, "\n");
-}
-
-int report_write_md(const struct report *r, FILE *f)
-{
-    write_method(r, f);
-    write_targets(r, f);
-    write_env(r, f);
-    write_budget(r, f);
-    write_links(r, f);
-    /* one section per service: its images and its native binaries */
-    for (size_t i = 0; i < r->nimages; i++) {
-        const struct report_image *im = &r->images[i];
-        if (!str_eq(im->kind, "service") && !str_eq(im->kind, "native"))
-            continue;
-        int first = 1;
-        for (size_t k = 0; k < i; k++)
-            if ((str_eq(r->images[k].kind, "service") || str_eq(r->images[k].kind, "native")) &&
-                str_eq(r->images[k].service, im->service))
-                first = 0;
-        if (!first)
-            continue;
-        fprintf(f, "## Service `%s`\n\n", im->service);
-        write_size_pull(r, f, im->service);
-        write_start_load(r, f, im->service);
-        write_pods(r, f, im->service);
-    }
-    fprintf(f, "## Peers, runtime floor and empty image\n\nThe runtime floor is the smallest "
-               "static responder on scratch; the empty image is the registry protocol's floor "
-               "for pulls. Peers are reference images, not variants of a service.\n\n");
-    write_size_pull(r, f, NULL);
-    write_start_load(r, f, NULL);
-    write_pods(r, f, NULL);
-    write_slo(r, f);
-    report_write_md_k8s(r, f);
-    write_runtimes(r, f);
-    write_surface(r, f);
-    write_model(r, f);
-    write_outliers_failures(r, f);
-    fprintf(f, "## Charts\n\n");
-    if (r->charts_note[0] != '\0')
-        fprintf(f, "%s\n\n", r->charts_note);
-    fprintf(f, "![compressed size](charts/size.svg)\n\n![pull time](charts/pull.svg)\n\n"
-               "![start-to-ready](charts/start.svg)\n");
-    if (has_phase(r, "pod_warm") || has_phase(r, "pod_cold"))
-        fprintf(f, "\n![where the seconds of a pod start go](charts/pods.svg)\n");
-    return ferror(f) ? -1 : 0;
+int report_write_md(const struct report *r, FILE *f) {
+  write_method(r, f);
+  write_targets(r, f);
+  write_env(r, f);
+  write_budget(r, f);
+  write_links(r, f);
+  /* one section per service: its images and its native binaries */
+  for (size_t i = 0; i < r->nimages; i++) {
+    const struct report_image *im = &r->images[i];
+    if (!str_eq(im->kind, "service") && !str_eq(im->kind, "native"))
+      continue;
+    int first = 1;
+    for (size_t k = 0; k < i; k++)
+      if ((str_eq(r->images[k].kind, "service") ||
+           str_eq(r->images[k].kind, "native")) &&
+          str_eq(r->images[k].service, im->service))
+        first = 0;
+    if (!first)
+      continue;
+    fprintf(f, "## Service `%s`\n\n", im->service);
+    write_size_pull(r, f, im->service);
+    write_start_load(r, f, im->service);
+    write_pods(r, f, im->service);
+  }
+  fprintf(
+      f,
+      "## Peers, runtime floor and empty image\n\nThe runtime floor is the "
+      "smallest "
+      "static responder on scratch; the empty image is the registry protocol's "
+      "floor "
+      "for pulls. Peers are reference images, not variants of a service.\n\n");
+  write_size_pull(r, f, NULL);
+  write_start_load(r, f, NULL);
+  write_pods(r, f, NULL);
+  write_slo(r, f);
+  report_write_md_k8s(r, f);
+  write_runtimes(r, f);
+  write_surface(r, f);
+  write_model(r, f);
+  write_outliers_failures(r, f);
+  fprintf(f, "## Charts\n\n");
+  if (r->charts_note[0] != '\0')
+    fprintf(f, "%s\n\n", r->charts_note);
+  fprintf(
+      f,
+      "![compressed size](charts/size.svg)\n\n![pull time](charts/pull.svg)\n\n"
+      "![start-to-ready](charts/start.svg)\n");
+  if (has_phase(r, "pod_warm") || has_phase(r, "pod_cold"))
+    fprintf(f, "\n![where the seconds of a pod start go](charts/pods.svg)\n");
+  return ferror(f) ? -1 : 0;
 }

@@ -14,8 +14,8 @@
  *    or of the ratio of two medians (two independent samples), with
  *    STATS_BOOT_RESAMPLES resamples from a fixed seed, so the same data
  *    always gives the same interval. */
-#ifndef STATS_H
-#define STATS_H
+#ifndef SL_ANALYSIS_STATS_H
+#define SL_ANALYSIS_STATS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -29,9 +29,10 @@
 #define STATS_BOOT_SEED UINT64_C(20261201)
 
 struct stats_summary {
-    size_t n; /* values used */
-    double median, p95, min, max, mad, mean;
-    size_t outliers; /* count of values flagged (0 when n < STATS_OUTLIER_MIN_N) */
+  size_t n; /* values used */
+  double median, p95, min, max, mad, mean;
+  size_t
+      outliers; /* count of values flagged (0 when n < STATS_OUTLIER_MIN_N) */
 };
 
 /* Quantile p in [0,1] of sorted values v[0..n-1] (n >= 1), type 7. */
@@ -47,19 +48,21 @@ int stats_is_outlier(double x, double median, double mad);
 
 /* A confidence interval [lo, hi] at level (e.g. 0.95). */
 struct stats_ci {
-    double lo, hi;
+  double lo, hi;
 };
 
 /* Percentile bootstrap interval of the median of a[0..na-1] (na >= 1).
  * Returns 0, or -1 on bad arguments or allocation failure. */
-int stats_boot_median_ci(const double *a, size_t na, double level, unsigned resamples,
-                         uint64_t seed, struct stats_ci *out);
+int stats_boot_median_ci(const double *a, size_t na, double level,
+                         unsigned resamples, uint64_t seed,
+                         struct stats_ci *out);
 
 /* Percentile bootstrap interval of median(a) / median(b), a and b
  * resampled independently (na, nb >= 1; every median of b must be > 0,
  * which holds when all b > 0). Returns 0, or -1 on bad arguments,
  * a zero median of b, or allocation failure. */
-int stats_boot_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,
-                        unsigned resamples, uint64_t seed, struct stats_ci *out);
+int stats_boot_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
+                        double level, unsigned resamples, uint64_t seed,
+                        struct stats_ci *out);
 
 #endif

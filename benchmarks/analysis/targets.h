@@ -19,29 +19,36 @@
  * data", never pass or fail. A selector field NULL matches anything; a
  * subject selector that matches several groups (every service, every
  * runtime) gives one verdict per match. */
-#ifndef TARGETS_H
-#define TARGETS_H
+#ifndef SL_ANALYSIS_TARGETS_H
+#define SL_ANALYSIS_TARGETS_H
 
 #include "report.h"
 
-enum target_type { TARGET_VALUE_LE, TARGET_RATIO_LE, TARGET_RATIO_GE, TARGET_MODEL_BAND };
+enum target_type {
+  TARGET_VALUE_LE,
+  TARGET_RATIO_LE,
+  TARGET_RATIO_GE,
+  TARGET_MODEL_BAND
+};
 
 struct target_sel {
-    const char *kind, *service, *variant; /* NULL: any; service "=": the subject's */
+  const char *kind, *service,
+      *variant; /* NULL: any; service "=": the subject's */
 };
 
 struct target_def {
-    const char *id;        /* summary.json id; the matched service/runtime/profile appended */
-    const char *what;      /* human text after the subject's label */
-    enum target_type type;
-    const char *phase, *metric;
-    const char *profile;   /* "-", a name, or NULL: any (one verdict each) */
-    const char *runtime;   /* NULL: any (one verdict per runtime) */
-    struct target_sel subject, baseline;
-    double limit;          /* ratio, bytes, or percent (band) */
-    const char *unit;      /* of the value: "×", "B", "%" */
-    const char *source;    /* the issue or doc that set it */
-    const char *suite;     /* NULL: make bench; "native": make bench-native */
+  const char
+      *id; /* summary.json id; the matched service/runtime/profile appended */
+  const char *what; /* human text after the subject's label */
+  enum target_type type;
+  const char *phase, *metric;
+  const char *profile; /* "-", a name, or NULL: any (one verdict each) */
+  const char *runtime; /* NULL: any (one verdict per runtime) */
+  struct target_sel subject, baseline;
+  double limit;       /* ratio, bytes, or percent (band) */
+  const char *unit;   /* of the value: "×", "B", "%" */
+  const char *source; /* the issue or doc that set it */
+  const char *suite;  /* NULL: make bench; "native": make bench-native */
 };
 
 /* The table (targets.c). */

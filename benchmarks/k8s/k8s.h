@@ -30,37 +30,38 @@ int k8s_parse_time(const char *s, double *epoch, char *err, size_t errlen);
 int k8s_parse_go_duration(const char *s, double *secs);
 
 struct k8s_phases {
-    double created;        /* metadata.creationTimestamp */
-    double scheduled;      /* condition PodScheduled=True lastTransitionTime */
-    double pulling;        /* first Pulling event */
-    double pulled;         /* Pulled event */
-    double started;        /* containerStatuses[c].state.running.startedAt */
-    double ready;          /* condition Ready=True lastTransitionTime */
-    double pull_reported;  /* seconds from "Successfully pulled image ... in Xs" */
-    int image_present;     /* Pulled said "already present on machine" */
-    char phase[32];        /* status.phase */
-    char waiting[128];     /* containerStatuses[c].state.waiting.reason, if any */
+  double created;       /* metadata.creationTimestamp */
+  double scheduled;     /* condition PodScheduled=True lastTransitionTime */
+  double pulling;       /* first Pulling event */
+  double pulled;        /* Pulled event */
+  double started;       /* containerStatuses[c].state.running.startedAt */
+  double ready;         /* condition Ready=True lastTransitionTime */
+  double pull_reported; /* seconds from "Successfully pulled image ... in Xs" */
+  int image_present;    /* Pulled said "already present on machine" */
+  char phase[32];       /* status.phase */
+  char waiting[128];    /* containerStatuses[c].state.waiting.reason, if any */
 };
 
 /* Extract the phases of one pod. container: the container name, or NULL
  * for the first container. Events are matched on involvedObject kind Pod,
  * name and (when both carry it) uid. Returns 0 (absent phases are -1), or
  * -1 with a message in err for invalid JSON or a missing creationTimestamp. */
-int k8s_pod_phases(const char *pod_json, size_t pod_len, const char *events_json,
-                   size_t events_len, const char *container, struct k8s_phases *out,
-                   char *err, size_t errlen);
+int k8s_pod_phases(const char *pod_json, size_t pod_len,
+                   const char *events_json, size_t events_len,
+                   const char *container, struct k8s_phases *out, char *err,
+                   size_t errlen);
 
 struct k8s_scale {
-    size_t pods;        /* items in the list */
-    size_t ready;       /* pods with Ready=True */
-    double first_ready; /* earliest Ready lastTransitionTime, -1 if none */
-    double last_ready;  /* latest, -1 if none */
+  size_t pods;        /* items in the list */
+  size_t ready;       /* pods with Ready=True */
+  double first_ready; /* earliest Ready lastTransitionTime, -1 if none */
+  double last_ready;  /* latest, -1 if none */
 };
 
 /* Ready times of the pods of a list (kubectl get pods -l ... -o json).
  * Returns 0, or -1 with a message in err. */
-int k8s_scale_ready(const char *list_json, size_t len, struct k8s_scale *out, char *err,
-                    size_t errlen);
+int k8s_scale_ready(const char *list_json, size_t len, struct k8s_scale *out,
+                    char *err, size_t errlen);
 
 /* Clock seam of k8s_stamp: ns since the Unix epoch. */
 typedef int64_t (*k8s_clock_fn)(void);
@@ -74,26 +75,29 @@ int64_t k8s_realtime_ns(void);
  * the value's last byte has been read; out is flushed after every line.
  * Returns 0 at the end of in (*values: values written), or -1 with a
  * message in err for input that is not a sequence of JSON objects. */
-int k8s_stamp(FILE *in, FILE *out, k8s_clock_fn clock, size_t *values, char *err,
-              size_t errlen);
+int k8s_stamp(FILE *in, FILE *out, k8s_clock_fn clock, size_t *values,
+              char *err, size_t errlen);
 
 /* Phases of one pod from stamped watch streams, ns since the epoch, -1 when
  * not seen. */
 struct k8s_watch {
-    int64_t added;       /* arrival of the pod's first ADDED (or first sighting) */
-    int64_t scheduled;   /* first object with PodScheduled=True */
-    int64_t running;     /* first with containerStatuses[c].state.running */
-    int64_t ready;       /* first with Ready=True */
-    int64_t pulling;     /* arrival of its first Pulling event */
-    int64_t pulled;      /* arrival of its first Pulled event */
-    double pull_reported; /* kubelet's "Successfully pulled image ... in Xs", -1 */
-    int64_t image_bytes; /* kubelet's "Image size: N bytes." (Kubernetes >= 1.30), -1 */
-    int image_present;   /* Pulled said "already present on machine" */
-    size_t pod_objects;  /* objects of this pod (its uid) in the pod stream */
-    size_t pod_events;   /* events of this pod in the event stream */
-    char uid[64];        /* the pod's metadata.uid */
-    char node[256];      /* spec.nodeName, last seen */
-    char waiting[128];   /* the container's state.waiting.reason, last seen ("" if none) */
+  int64_t added;     /* arrival of the pod's first ADDED (or first sighting) */
+  int64_t scheduled; /* first object with PodScheduled=True */
+  int64_t running;   /* first with containerStatuses[c].state.running */
+  int64_t ready;     /* first with Ready=True */
+  int64_t pulling;   /* arrival of its first Pulling event */
+  int64_t pulled;    /* arrival of its first Pulled event */
+  double
+      pull_reported; /* kubelet's "Successfully pulled image ... in Xs", -1 */
+  int64_t
+      image_bytes; /* kubelet's "Image size: N bytes." (Kubernetes >= 1.30), -1 */
+  int image_present;  /* Pulled said "already present on machine" */
+  size_t pod_objects; /* objects of this pod (its uid) in the pod stream */
+  size_t pod_events;  /* events of this pod in the event stream */
+  char uid[64];       /* the pod's metadata.uid */
+  char node[256];     /* spec.nodeName, last seen */
+  char waiting
+      [128]; /* the container's state.waiting.reason, last seen ("" if none) */
 };
 
 /* Read the stamped pod stream (`kubectl get pods -w --output-watch-events
@@ -106,22 +110,22 @@ struct k8s_watch {
  * objects (no --output-watch-events) are accepted. container: its name, or
  * NULL for the first. Returns 0 (out->added -1 if the pod never appeared),
  * or -1 with "line N: cause" in err. */
-int k8s_watch_pod(const char *pods, size_t plen, const char *events, size_t elen,
-                  const char *name, const char *container, struct k8s_watch *out, char *err,
-                  size_t errlen);
+int k8s_watch_pod(const char *pods, size_t plen, const char *events,
+                  size_t elen, const char *name, const char *container,
+                  struct k8s_watch *out, char *err, size_t errlen);
 
 struct k8s_watch_scale {
-    size_t pods;         /* distinct pods first seen at or after since */
-    size_t ready;        /* of which were seen Ready=True */
-    int64_t first_ready; /* earliest first-Ready arrival, -1 if none */
-    int64_t last_ready;  /* latest first-Ready arrival, -1 if none */
+  size_t pods;         /* distinct pods first seen at or after since */
+  size_t ready;        /* of which were seen Ready=True */
+  int64_t first_ready; /* earliest first-Ready arrival, -1 if none */
+  int64_t last_ready;  /* latest first-Ready arrival, -1 if none */
 };
 
 /* Ready arrival times of the pods of a stamped pod watch (label selector)
  * that first appeared at or after since (ns). Returns 0, or -1 with
  * "line N: cause" in err. */
-int k8s_watch_scale(const char *pods, size_t len, int64_t since, struct k8s_watch_scale *out,
-                    char *err, size_t errlen);
+int k8s_watch_scale(const char *pods, size_t len, int64_t since,
+                    struct k8s_watch_scale *out, char *err, size_t errlen);
 
 /* "Image size: N bytes." in a kubelet Pulled message: N, or -1. */
 int64_t k8s_pulled_image_bytes(const char *msg);

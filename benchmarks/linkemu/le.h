@@ -31,10 +31,10 @@ int le_parse_hostport(const char *s, char *host, size_t hostlen, uint16_t *port,
  * tokens > 0 and the debt is repaid before the next read, so the long-run
  * rate is exact whatever the chunk size. rate_bps 0 = unlimited. */
 struct le_bucket {
-    uint64_t rate_bps;
-    double burst;      /* bytes: the bucket depth */
-    double tokens;     /* bytes, may be negative */
-    uint64_t last_ns;  /* time of last refill */
+  uint64_t rate_bps;
+  double burst;     /* bytes: the bucket depth */
+  double tokens;    /* bytes, may be negative */
+  uint64_t last_ns; /* time of last refill */
 };
 
 /* Start full at time now_ns. */

@@ -12,18 +12,18 @@
 #include <stdint.h>
 
 struct relay_config {
-    char listen_host[64];
-    uint16_t listen_port;
-    char target_host[64];
-    uint16_t target_port;
-    uint64_t rate_up_bps;   /* client -> target, 0 = unlimited */
-    uint64_t rate_down_bps; /* target -> client, 0 = unlimited */
-    uint64_t oneway_ns;     /* one-way delay, RTT / 2 */
-    size_t line_cap;        /* bytes per direction per connection, 0 = auto */
-    int handshake;          /* 1: a new connection's first bytes wait one RTT */
-    int print_ready;        /* 1: print "ready PORT" on stdout */
-    const char *ready_file; /* NULL or a path that receives "PORT\n" */
-    int listen_fd;          /* an already listening socket, or -1 */
+  char listen_host[64];
+  uint16_t listen_port;
+  char target_host[64];
+  uint16_t target_port;
+  uint64_t rate_up_bps;   /* client -> target, 0 = unlimited */
+  uint64_t rate_down_bps; /* target -> client, 0 = unlimited */
+  uint64_t oneway_ns;     /* one-way delay, RTT / 2 */
+  size_t line_cap;        /* bytes per direction per connection, 0 = auto */
+  int handshake;          /* 1: a new connection's first bytes wait one RTT */
+  int print_ready;        /* 1: print "ready PORT" on stdout */
+  const char *ready_file; /* NULL or a path that receives "PORT\n" */
+  int listen_fd;          /* an already listening socket, or -1 */
 };
 
 /* Open a listening TCP socket on host:port (port 0 = any). Returns the fd

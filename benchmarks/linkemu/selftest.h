@@ -5,11 +5,11 @@
 #include <stdint.h>
 
 struct selftest_result {
-    uint64_t target_rate_bps;
-    double measured_rate_bps;
-    double target_rtt_ms;
-    double measured_rtt_ms;
-    int ok; /* 1: both within +-10 % (see le_within10; rate 0 not checked,
+  uint64_t target_rate_bps;
+  double measured_rate_bps;
+  double target_rtt_ms;
+  double measured_rtt_ms;
+  int ok; /* 1: both within +-10 % (see le_within10; rate 0 not checked,
                rtt 0 means measured < 1 ms) */
 };
 

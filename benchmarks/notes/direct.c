@@ -66,9 +66,9 @@ int main(int argc, char **argv) {
   for (long i = 0; i < ops; i++) {
     char *json = NULL;
     int64_t id;
-    enum db_result r =
-        create ? db_create(db, title, (size_t)tbytes, body, (size_t)bbytes, &id, &json)
-               : db_get(db, 1 + i % ids, &json);
+    enum db_result r = create ? db_create(db, title, (size_t)tbytes, body,
+                                          (size_t)bbytes, &id, &json)
+                              : db_get(db, 1 + i % ids, &json);
     free(json);
     if (r != DB_OK) {
       fprintf(stderr, "notes_direct: operation %ld failed\n", i);

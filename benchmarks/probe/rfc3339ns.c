@@ -15,23 +15,22 @@
 
 #include <stdio.h>
 
-int main(int argc, char **argv)
-{
-	char err[256];
-	int64_t ns;
-	int rc = 0;
+int main(int argc, char **argv) {
+  char err[256];
+  int64_t ns;
+  int rc = 0;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: rfc3339ns TIMESTAMP...\n");
-		return 2;
-	}
-	for (int i = 1; i < argc; i++) {
-		if (probe_rfc3339_ns(argv[i], &ns, err, sizeof err) < 0) {
-			fprintf(stderr, "rfc3339ns: %s\n", err);
-			rc = 1;
-			continue;
-		}
-		printf("%lld\n", (long long)ns);
-	}
-	return rc;
+  if (argc < 2) {
+    fprintf(stderr, "usage: rfc3339ns TIMESTAMP...\n");
+    return 2;
+  }
+  for (int i = 1; i < argc; i++) {
+    if (probe_rfc3339_ns(argv[i], &ns, err, sizeof err) < 0) {
+      fprintf(stderr, "rfc3339ns: %s\n", err);
+      rc = 1;
+      continue;
+    }
+    printf("%lld\n", (long long)ns);
+  }
+  return rc;
 }

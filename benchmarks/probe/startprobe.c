@@ -41,30 +41,32 @@
 #include <signal.h>
 #include <stdio.h>
 
-int main(int argc, char **argv)
-{
-	struct probe_opts o;
-	struct probe_result r;
-	char err[512];
-	int cmd;
+int main(int argc, char **argv) {
+  struct probe_opts o;
+  struct probe_result r;
+  char err[512];
+  int cmd;
 
-	if (probe_parse_args(argc, argv, &o, &cmd, err, sizeof err) < 0) {
-		fprintf(stderr, "startprobe: %s\n"
-				"usage: startprobe [--timeout SECONDS] [--interval-us N] [--attempt-ms 1..%d]\n"
-				"                  [--after-exit] --url http://IPV4:PORT/PATH -- CMD [ARG...]\n",
-			err, PROBE_ATTEMPT_MS_MAX);
-		return 2;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	if (probe_run(&o, argv + cmd, &r) < 0) {
-		fprintf(stderr, "startprobe: %s\n", r.error);
-		return 1;
-	}
-	probe_print(stdout, &r);
-	fflush(stdout);
-	if (!r.ok) {
-		fprintf(stderr, "startprobe: %s\n", r.error);
-		return 1;
-	}
-	return 0;
+  if (probe_parse_args(argc, argv, &o, &cmd, err, sizeof err) < 0) {
+    fprintf(stderr,
+            "startprobe: %s\n"
+            "usage: startprobe [--timeout SECONDS] [--interval-us N] "
+            "[--attempt-ms 1..%d]\n"
+            "                  [--after-exit] --url http://IPV4:PORT/PATH -- "
+            "CMD [ARG...]\n",
+            err, PROBE_ATTEMPT_MS_MAX);
+    return 2;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  if (probe_run(&o, argv + cmd, &r) < 0) {
+    fprintf(stderr, "startprobe: %s\n", r.error);
+    return 1;
+  }
+  probe_print(stdout, &r);
+  fflush(stdout);
+  if (!r.ok) {
+    fprintf(stderr, "startprobe: %s\n", r.error);
+    return 1;
+  }
+  return 0;
 }

@@ -61,9 +61,11 @@ static int metrics_page(const struct svc_request *req,
                         struct svc_response *resp) {
   struct sb b = SB_INIT;
   size_t len;
-  const struct metrics_info info = {
-      .service = service_name, .version = SL_VERSION, .variant = SL_VARIANT,
-      .revision = SL_REVISION, .start_time = start_time};
+  const struct metrics_info info = {.service = service_name,
+                                    .version = SL_VERSION,
+                                    .variant = SL_VARIANT,
+                                    .revision = SL_REVISION,
+                                    .start_time = start_time};
 
   (void)req;
   if (metrics_render(metrics, &info, &b) < 0) {

@@ -24,50 +24,109 @@ static const struct copt {
   unsigned long min, max;
   size_t off;
 } common[] = {
-    {.flag = "listen", .env = "LISTEN_ADDR", .def = "0.0.0.0", .metavar = "ADDR",
-     .help = "IPv4 or IPv6 address to listen on", .kind = C_ADDR,
+    {.flag = "listen",
+     .env = "LISTEN_ADDR",
+     .def = "0.0.0.0",
+     .metavar = "ADDR",
+     .help = "IPv4 or IPv6 address to listen on",
+     .kind = C_ADDR,
      .off = offsetof(struct svc_config, listen)},
-    {.flag = "port", .env = "PORT", .def = "8080", .metavar = "N",
-     .help = "TCP port", .kind = C_UINT, .min = 1, .max = 65535,
+    {.flag = "port",
+     .env = "PORT",
+     .def = "8080",
+     .metavar = "N",
+     .help = "TCP port",
+     .kind = C_UINT,
+     .min = 1,
+     .max = 65535,
      .off = offsetof(struct svc_config, port)},
-    {.flag = "log-format", .env = "LOG_FORMAT", .def = "json", .metavar = "F",
-     .help = "log format: json or text", .kind = C_FORMAT,
+    {.flag = "log-format",
+     .env = "LOG_FORMAT",
+     .def = "json",
+     .metavar = "F",
+     .help = "log format: json or text",
+     .kind = C_FORMAT,
      .off = offsetof(struct svc_config, log_format)},
-    {.flag = "log-level", .env = "LOG_LEVEL", .def = "info", .metavar = "L",
-     .help = "error, warn, info (access log) or debug", .kind = C_LEVEL,
+    {.flag = "log-level",
+     .env = "LOG_LEVEL",
+     .def = "info",
+     .metavar = "L",
+     .help = "error, warn, info (access log) or debug",
+     .kind = C_LEVEL,
      .off = offsetof(struct svc_config, log_level)},
-    {.flag = "shutdown-grace", .env = "SHUTDOWN_GRACE", .def = "10",
-     .metavar = "S", .help = "seconds in-flight requests get after SIGTERM",
-     .kind = C_UINT, .min = 0, .max = 3600,
+    {.flag = "shutdown-grace",
+     .env = "SHUTDOWN_GRACE",
+     .def = "10",
+     .metavar = "S",
+     .help = "seconds in-flight requests get after SIGTERM",
+     .kind = C_UINT,
+     .min = 0,
+     .max = 3600,
      .off = offsetof(struct svc_config, shutdown_grace)},
-    {.flag = "drain-delay", .env = "DRAIN_DELAY", .def = "0", .metavar = "S",
+    {.flag = "drain-delay",
+     .env = "DRAIN_DELAY",
+     .def = "0",
+     .metavar = "S",
      .help = "seconds to keep accepting with /readyz 503 after SIGTERM, "
              "so load balancers can stop sending (part of the grace period)",
-     .kind = C_UINT, .min = 0, .max = 3600,
+     .kind = C_UINT,
+     .min = 0,
+     .max = 3600,
      .off = offsetof(struct svc_config, drain_delay)},
-    {.flag = "conn-timeout", .env = "CONN_TIMEOUT", .def = "30", .metavar = "S",
+    {.flag = "conn-timeout",
+     .env = "CONN_TIMEOUT",
+     .def = "30",
+     .metavar = "S",
      .help = "seconds of inactivity before a connection is closed",
-     .kind = C_UINT, .min = 1, .max = 3600,
+     .kind = C_UINT,
+     .min = 1,
+     .max = 3600,
      .off = offsetof(struct svc_config, conn_timeout)},
-    {.flag = "threads", .env = "THREADS", .def = "auto", .metavar = "N",
+    {.flag = "threads",
+     .env = "THREADS",
+     .def = "auto",
+     .metavar = "N",
      .help = "event loop threads: auto (the CPUs this process may use: "
              "affinity and cgroup quota) or 1..256",
-     .kind = C_THREADS, .min = 1, .max = CFG_THREADS_MAX,
+     .kind = C_THREADS,
+     .min = 1,
+     .max = CFG_THREADS_MAX,
      .off = offsetof(struct svc_config, threads)},
-    {.flag = "max-conns", .env = "MAX_CONNS", .def = "512", .metavar = "N",
+    {.flag = "max-conns",
+     .env = "MAX_CONNS",
+     .def = "512",
+     .metavar = "N",
      .help = "maximum open connections (shared by the event loop threads)",
-     .kind = C_UINT, .min = 1, .max = 16384,
+     .kind = C_UINT,
+     .min = 1,
+     .max = 16384,
      .off = offsetof(struct svc_config, max_conns)},
-    {.flag = "max-conns-per-ip", .env = "MAX_CONNS_PER_IP", .def = "128",
-     .metavar = "N", .help = "maximum concurrent connections per client IP",
-     .kind = C_UINT, .min = 1, .max = 16384,
+    {.flag = "max-conns-per-ip",
+     .env = "MAX_CONNS_PER_IP",
+     .def = "128",
+     .metavar = "N",
+     .help = "maximum concurrent connections per client IP",
+     .kind = C_UINT,
+     .min = 1,
+     .max = 16384,
      .off = offsetof(struct svc_config, max_conns_per_ip)},
-    {.flag = "max-body", .env = "MAX_BODY", .def = "1048576", .metavar = "BYTES",
-     .help = "largest accepted request body (bigger: 413)", .kind = C_SIZE,
-     .min = 0, .max = 1073741824UL, .off = offsetof(struct svc_config, max_body)},
-    {.flag = "conn-memory", .env = "CONN_MEMORY", .def = "32768",
-     .metavar = "BYTES", .help = "per-connection memory limit (headers, buffers)",
-     .kind = C_SIZE, .min = 4096, .max = 16777216UL,
+    {.flag = "max-body",
+     .env = "MAX_BODY",
+     .def = "1048576",
+     .metavar = "BYTES",
+     .help = "largest accepted request body (bigger: 413)",
+     .kind = C_SIZE,
+     .min = 0,
+     .max = 1073741824UL,
+     .off = offsetof(struct svc_config, max_body)},
+    {.flag = "conn-memory",
+     .env = "CONN_MEMORY",
+     .def = "32768",
+     .metavar = "BYTES",
+     .help = "per-connection memory limit (headers, buffers)",
+     .kind = C_SIZE,
+     .min = 4096,
+     .max = 16777216UL,
      .off = offsetof(struct svc_config, conn_memory)},
 };
 #define NCOMMON (sizeof common / sizeof common[0])
@@ -104,9 +163,10 @@ static int set_common(struct svc_config *cfg, const struct copt *o,
   switch (o->kind) {
   case C_ADDR:
     if (strlen(v) >= sizeof cfg->listen ||
-        (inet_pton(AF_INET, v, addr) != 1 && inet_pton(AF_INET6, v, addr) != 1)) {
-      snprintf(err, errlen, "invalid %s \"%s\": must be an IPv4 or IPv6 address",
-               from, v);
+        (inet_pton(AF_INET, v, addr) != 1 &&
+         inet_pton(AF_INET6, v, addr) != 1)) {
+      snprintf(err, errlen,
+               "invalid %s \"%s\": must be an IPv4 or IPv6 address", from, v);
       return -1;
     }
     memcpy(field, v, strlen(v) + 1);
@@ -194,7 +254,8 @@ static int set_service(const struct svc_option *o, const char *v,
 static long find_flag(const char *flag, size_t len,
                       const struct svc_option *opts, size_t nopts) {
   for (size_t i = 0; i < NCOMMON; i++)
-    if (strlen(common[i].flag) == len && strncmp(common[i].flag, flag, len) == 0)
+    if (strlen(common[i].flag) == len &&
+        strncmp(common[i].flag, flag, len) == 0)
       return (long)i;
   for (size_t i = 0; i < nopts; i++)
     if (strlen(opts[i].flag) == len && strncmp(opts[i].flag, flag, len) == 0)
@@ -228,8 +289,10 @@ enum cfg_action cfg_parse(struct svc_config *cfg, const struct svc_option *opts,
     if (f == NULL || *f == '\0' || strchr(f, '=') != NULL ||
         find_flag(f, strlen(f), NULL, 0) >= 0 || strcmp(f, "help") == 0 ||
         strcmp(f, "version") == 0 || strcmp(f, "healthcheck") == 0) {
-      snprintf(err, errlen, "service option %zu \"%s\": empty, malformed or "
-               "clashing with a common option", i, f != NULL ? f : "(null)");
+      snprintf(err, errlen,
+               "service option %zu \"%s\": empty, malformed or "
+               "clashing with a common option",
+               i, f != NULL ? f : "(null)");
       return CFG_ERROR;
     }
   }
@@ -344,11 +407,11 @@ void cfg_usage(FILE *out, const char *prog, const char *summary,
     usage_line(out, common[i].flag, common[i].metavar, common[i].env,
                common[i].def, common[i].help);
   for (size_t i = 0; i < nopts; i++)
-    usage_line(out, opts[i].flag,
-               opts[i].type == SVC_OPT_UINT ? "N" : "VALUE", opts[i].env,
-               opts[i].def, opts[i].help != NULL ? opts[i].help : "");
+    usage_line(out, opts[i].flag, opts[i].type == SVC_OPT_UINT ? "N" : "VALUE",
+               opts[i].env, opts[i].def,
+               opts[i].help != NULL ? opts[i].help : "");
   fprintf(out, "  %-26s %-18s %s\n", "--healthcheck", "-",
-              "request our own /healthz on 127.0.0.1, exit 0 if it answers 200");
+          "request our own /healthz on 127.0.0.1, exit 0 if it answers 200");
   fprintf(out, "  %-26s %-18s %s\n", "--version", "-", "print the version");
   fprintf(out, "  %-26s %-18s %s\n", "--help", "-", "print this help");
   fprintf(out, "\nexit status: 0 ok, 1 runtime failure, 2 bad configuration\n");

@@ -109,7 +109,8 @@ static unsigned dir_limit(const char *dir, int v2) {
 
   if (v2) {
     snprintf(path, sizeof path, "%s/cpu.max", dir);
-    if (read_line(path, line, sizeof line) == 0 && cpus_parse_max(line, &c) == 0)
+    if (read_line(path, line, sizeof line) == 0 &&
+        cpus_parse_max(line, &c) == 0)
       return c;
     return 0;
   }
@@ -169,7 +170,8 @@ unsigned cpus_cgroup_limit(const char *sysfs, const char *self_cgroup) {
     size_t len = eol != NULL ? (size_t)(eol - line) : strlen(line);
     /* "ID:CONTROLLERS:PATH"; v2 has ID 0 and no controllers */
     const char *c1 = memchr(line, ':', len);
-    const char *c2 = c1 != NULL ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
+    const char *c2 =
+        c1 != NULL ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
     if (c2 != NULL && (size_t)(line + len - c2) < sizeof cgpath) {
       size_t plen = (size_t)(line + len - (c2 + 1));
       memcpy(cgpath, c2 + 1, plen);

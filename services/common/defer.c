@@ -56,8 +56,10 @@ void svc_await(struct svc_response *resp) {
   *resp = t->answer;
   resp->pending = NULL;
   if (resp->status < 100 || resp->status > 599) {
-    svc_log(SVC_LOG_ERROR, "deferred answer with invalid status %d: "
-                           "answering 500", resp->status);
+    svc_log(SVC_LOG_ERROR,
+            "deferred answer with invalid status %d: "
+            "answering 500",
+            resp->status);
     svc_response_free(resp);
     svc_resp_error(resp, SVC_INTERNAL_ERROR, "internal error");
   }
@@ -68,7 +70,7 @@ void svc_await(struct svc_response *resp) {
 
 int svc_after(uint64_t ms, void (*fn)(void *cls, bool cut), void *cls) {
   uint64_t now = timer_now_ns();
-  uint64_t ns = ms > (UINT64_MAX - now) / 1000000u ? UINT64_MAX - now
-                                                    : ms * 1000000u;
+  uint64_t ns =
+      ms > (UINT64_MAX - now) / 1000000u ? UINT64_MAX - now : ms * 1000000u;
   return timer_add(now + ns, fn, cls);
 }

@@ -93,7 +93,8 @@ int hc_probe(const struct svc_config *cfg, const char *path) {
                    "GET %s HTTP/1.0\r\nHost: %s:%u\r\nUser-Agent: "
                    "healthcheck\r\n\r\n",
                    path, host, cfg->port);
-  if (n < 0 || (size_t)n >= sizeof req || send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
+  if (n < 0 || (size_t)n >= sizeof req ||
+      send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
     why = "cannot send the request";
     goto out;
   }

@@ -179,8 +179,8 @@ struct logbuf {
   pthread_mutex_t io;
   char *fill; /* the half being filled: half[0] or half[1] */
   size_t len;
-  struct sb line;    /* the line being formatted, reused */
-  time_t sec;        /* the stamp of sec, to the second, is in date */
+  struct sb line; /* the line being formatted, reused */
+  time_t sec;     /* the stamp of sec, to the second, is in date */
   char date[RFC3339_MS_SIZE];
   struct logbuf *next;
   char half[2][LOG_HALF];

@@ -17,13 +17,12 @@ static const char *const methods[] = {"GET",    "HEAD",  "POST",    "PUT",
  * and as label text. Integers only: no floating-point printf, which would
  * pull several KiB into the static binaries. */
 static const unsigned long long bucket_ns[] = {
-    500000ULL,    1000000ULL,    2500000ULL,   5000000ULL,   10000000ULL,
-    25000000ULL,  50000000ULL,   100000000ULL, 250000000ULL, 500000000ULL,
+    500000ULL,     1000000ULL,    2500000ULL,    5000000ULL,    10000000ULL,
+    25000000ULL,   50000000ULL,   100000000ULL,  250000000ULL,  500000000ULL,
     1000000000ULL, 2500000000ULL, 5000000000ULL, 10000000000ULL};
-static const char *const bucket_le[] = {"0.0005", "0.001", "0.0025", "0.005",
-                                        "0.01",   "0.025", "0.05",   "0.1",
-                                        "0.25",   "0.5",   "1",      "2.5",
-                                        "5",      "10"};
+static const char *const bucket_le[] = {
+    "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05",
+    "0.1",    "0.25",  "0.5",    "1",     "2.5",  "5",     "10"};
 #define NBUCKETS (sizeof bucket_ns / sizeof bucket_ns[0])
 
 struct series {
@@ -111,8 +110,8 @@ void metrics_observe(struct metrics *m, size_t route, const char *method,
     /* the last slot collects everything that did not fit */
     s = &m->series[MAX_SERIES - 1];
     if (m->nseries < MAX_SERIES) {
-      *s = (struct series){.route = m->nroutes, .method = NMETHODS - 1,
-                           .code = OTHER_CODE};
+      *s = (struct series){
+          .route = m->nroutes, .method = NMETHODS - 1, .code = OTHER_CODE};
       m->nseries = MAX_SERIES;
     }
   }

@@ -158,7 +158,7 @@ const char *svc_resp_content_type(const struct svc_response *resp) {
   if (svc_status_bodiless(resp->status))
     return NULL;
   return resp->content_type != NULL ? resp->content_type
-                                     : "application/octet-stream";
+                                    : "application/octet-stream";
 }
 
 void svc_response_free(struct svc_response *resp) {

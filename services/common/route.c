@@ -29,8 +29,8 @@ int route_valid(const char *pattern) {
 
 /* Does path match pattern? For a parameter route, *seg and *slen get the
  * segment (not copied). */
-static int path_match(const char *pattern, const char *path,
-                      const char **seg, size_t *slen) {
+static int path_match(const char *pattern, const char *path, const char **seg,
+                      size_t *slen) {
   /* The common case first: an exact route differs at its first bytes. */
   if (pattern[0] != path[0])
     return 0;
@@ -68,9 +68,9 @@ static void allow_add(char *allow, size_t alen, const char *m) {
 }
 
 enum route_status route_match(const struct svc_route *t, size_t n,
-                              const char *method, const char *path,
-                              size_t *idx, char *param, size_t plen,
-                              char *allow, size_t alen) {
+                              const char *method, const char *path, size_t *idx,
+                              char *param, size_t plen, char *allow,
+                              size_t alen) {
   size_t first = n, head_get = n;
   const char *seg = NULL, *head_seg = NULL;
   size_t slen = 0, head_slen = 0;
@@ -148,8 +148,9 @@ int route_answer(const struct svc_route *t, enum route_status st, size_t idx,
   int rc = t[idx].handler(req, resp);
   if (resp->pending != NULL) {
     if (rc < 0)
-      svc_log(SVC_LOG_ERROR, "handler for %s %s deferred, then failed: "
-                             "its deferred answer is still sent",
+      svc_log(SVC_LOG_ERROR,
+              "handler for %s %s deferred, then failed: "
+              "its deferred answer is still sent",
               t[idx].method, t[idx].path);
     return (int)idx;
   }
@@ -179,8 +180,7 @@ int svc_dispatch(const struct svc_route *table, size_t n,
     param_len = sizeof none;
   }
   enum route_status st = route_match(table, n, req->method, req->path, &idx,
-                                     param_buf, param_len, allow,
-                                     sizeof allow);
+                                     param_buf, param_len, allow, sizeof allow);
   int r = route_answer(table, st, idx, allow, param_buf, req, resp);
   svc_await(resp);
   return r;

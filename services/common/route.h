@@ -22,9 +22,9 @@ enum route_status { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
  * the methods of the path, e.g. "GET, HEAD, POST" (HEAD added after GET).
  * A segment too long for param does not match. */
 enum route_status route_match(const struct svc_route *t, size_t n,
-                              const char *method, const char *path,
-                              size_t *idx, char *param, size_t plen,
-                              char *allow, size_t alen);
+                              const char *method, const char *path, size_t *idx,
+                              char *param, size_t plen, char *allow,
+                              size_t alen);
 
 /* Answers req from what route_match found: 404, 405 with Allow, or the
  * handler of t[idx] with req->param set from param ("" means none); a

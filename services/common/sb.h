@@ -14,7 +14,8 @@ struct sb {
   size_t cap;
   int failed;
 };
-#define SB_INIT {0}
+#define SB_INIT                                                                \
+  { 0 }
 
 /* Makes room for extra more bytes (one allocation for a buffer whose
  * size is known roughly in advance). 0, or -1 on allocation failure. */

@@ -288,8 +288,10 @@ static struct MHD_Response *cache_get(const struct svc_response *resp,
         mine = malloc(sizeof *mine);
         if (mine == NULL)
           return NULL;
-        *mine = (struct prepared){.body = resp->body, .len = resp->body_len,
-                                  .status = resp->status, .ctype = ctype,
+        *mine = (struct prepared){.body = resp->body,
+                                  .len = resp->body_len,
+                                  .status = resp->status,
+                                  .ctype = ctype,
                                   .r = build_static(resp, ctype)};
         if (mine->r == NULL) {
           free(mine);
@@ -369,8 +371,7 @@ static enum MHD_Result respond(struct conn *cs, const char *method,
     if (ctype != NULL)
       MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     for (size_t i = 0; i < resp->nheaders; i++)
-      MHD_add_response_header(r, resp->headers[i].name,
-                              resp->headers[i].value);
+      MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
     if (close)
       MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
   }
@@ -383,8 +384,12 @@ static enum MHD_Result respond(struct conn *cs, const char *method,
   size_t route = cs->route < 0 ? params.nroutes : (size_t)cs->route;
   metrics_observe(params.metrics, route, method, resp->status, secs);
   const struct log_access a = {
-      .method = method, .path = url, .version = version, .remote = cs->remote,
-      .remote_port = cs->remote_port, .status = resp->status,
+      .method = method,
+      .path = url,
+      .version = version,
+      .remote = cs->remote,
+      .remote_port = cs->remote_port,
+      .status = resp->status,
       .bytes = strcmp(method, "HEAD") == 0 ? 0 : resp->body_len,
       .seconds = secs};
   log_access(&a);
@@ -444,7 +449,8 @@ static enum MHD_Result check_headers(struct conn *cs, const char *method,
     return respond_error(cs, method, url, version, SVC_NOT_IMPLEMENTED,
                          "transfer coding not implemented (only chunked)");
   }
-  if (f.cl != NULL && num_parse_u64(f.cl, strlen(f.cl), UINT64_MAX, &len) == NUM_OK &&
+  if (f.cl != NULL &&
+      num_parse_u64(f.cl, strlen(f.cl), UINT64_MAX, &len) == NUM_OK &&
       len > params.cfg->max_body) {
     cs->too_large = true;
     return respond_error(cs, method, url, version, SVC_PAYLOAD_TOO_LARGE,
@@ -474,14 +480,18 @@ static enum MHD_Result take_body(struct conn *cs, const char *upload,
 
 /* The request is complete: route it (once), run its handler, answer. */
 static enum MHD_Result serve(struct conn *cs, const char *method,
-                              const char *url, const char *version) {
+                             const char *url, const char *version) {
   static const char starting[] = "{\"error\": \"starting\", \"status\": 503}\n";
   struct svc_response resp = SVC_RESPONSE_INIT;
-  struct svc_request req = {
-      .method = method, .path = url, .version = version,
-      .body = cs->body.buf, .body_len = cs->body.len,
-      .remote_addr = cs->remote, .remote_port = cs->remote_port,
-      .lookup = lookup, .conn = cs};
+  struct svc_request req = {.method = method,
+                            .path = url,
+                            .version = version,
+                            .body = cs->body.buf,
+                            .body_len = cs->body.len,
+                            .remote_addr = cs->remote,
+                            .remote_port = cs->remote_port,
+                            .lookup = lookup,
+                            .conn = cs};
   char allow[ROUTE_ALLOW_MAX];
   size_t idx = 0;
 
@@ -496,8 +506,8 @@ static enum MHD_Result serve(struct conn *cs, const char *method,
     return respond(cs, method, url, version, &resp);
   }
   req.ctx = state_ctx();
-  cs->route = route_answer(params.routes, st, idx, allow, cs->param, &req,
-                           &resp);
+  cs->route =
+      route_answer(params.routes, st, idx, allow, cs->param, &req, &resp);
   if (resp.pending != NULL) {
     /* suspended (srv_defer): the answer comes back through the ticket */
     resp.pending = NULL;
@@ -539,8 +549,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     struct svc_response resp = cs->ticket.answer;
     memset(&cs->ticket.answer, 0, sizeof cs->ticket.answer);
     if (resp.status < 100 || resp.status > 599) {
-      svc_log(SVC_LOG_ERROR, "deferred answer to %s %s with invalid status "
-                             "%d: answering 500", method, url, resp.status);
+      svc_log(SVC_LOG_ERROR,
+              "deferred answer to %s %s with invalid status "
+              "%d: answering 500",
+              method, url, resp.status);
       svc_response_free(&resp);
       svc_resp_error(&resp, SVC_INTERNAL_ERROR, "internal error");
     }
@@ -609,7 +621,7 @@ int srv_start(const struct srv_params *p) {
     in6->sin6_port = htons((uint16_t)cfg->port);
     /* "::" means every address, IPv4 included */
     flags |= IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ? MHD_USE_DUAL_STACK
-                                                       : MHD_USE_IPv6;
+                                                      : MHD_USE_IPv6;
   }
   /* The pool option only for a pool: MHD warns about a size of 1. */
   struct MHD_OptionItem pool[] = {
@@ -620,18 +632,17 @@ int srv_start(const struct srv_params *p) {
   errno = 0;
   daemon_ = MHD_start_daemon(
       flags, (uint16_t)cfg->port, accept_policy, NULL, on_request, NULL,
-      MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
-      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->conn_timeout,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns,
-      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_conns_per_ip,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->conn_memory,
-      MHD_OPTION_THREAD_STACK_SIZE, (size_t)SRV_THREAD_STACK,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+      MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL, MHD_OPTION_SOCK_ADDR,
+      (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned int)cfg->conn_timeout, MHD_OPTION_CONNECTION_LIMIT,
+      (unsigned int)cfg->max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+      (unsigned int)cfg->max_conns_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+      (size_t)cfg->conn_memory, MHD_OPTION_THREAD_STACK_SIZE,
+      (size_t)SRV_THREAD_STACK, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
       MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
       /* RFC 9112: an HTTP/1.1 request without Host is a 400 */
-      MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-      MHD_OPTION_ARRAY, pool, MHD_OPTION_END);
+      MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_ARRAY, pool,
+      MHD_OPTION_END);
   return daemon_ != NULL ? 0 : -1;
 }
 

@@ -24,8 +24,8 @@ void state_set_ready(void) {
 uint64_t state_cut_ns(const struct timespec *at, unsigned grace_s) {
   uint64_t grace_ns = (uint64_t)grace_s * 1000000000u;
   uint64_t margin = grace_ns / 2 < 1000000000u ? grace_ns / 2 : 1000000000u;
-  return (uint64_t)at->tv_sec * 1000000000u + (uint64_t)at->tv_nsec +
-         grace_ns - margin;
+  return (uint64_t)at->tv_sec * 1000000000u + (uint64_t)at->tv_nsec + grace_ns -
+         margin;
 }
 
 void state_start_draining(unsigned grace_s, struct timespec *at) {

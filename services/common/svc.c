@@ -73,14 +73,18 @@ static int build_routes(const struct svc_service *svc) {
   for (size_t i = 0; i < svc->nroutes; i++) {
     const struct svc_route *r = &svc->routes[i];
     if (r->method == NULL || r->handler == NULL || !route_valid(r->path)) {
-      fprintf(stderr, "%s: invalid route %zu \"%s\": bad method, path or "
-                      "handler\n", svc->name, i, r->path ? r->path : "(null)");
+      fprintf(stderr,
+              "%s: invalid route %zu \"%s\": bad method, path or "
+              "handler\n",
+              svc->name, i, r->path ? r->path : "(null)");
       return -1;
     }
     for (size_t b = 0; b < builtin_nroutes; b++) {
       if (strcmp(r->path, builtin_routes[b].path) == 0) {
-        fprintf(stderr, "%s: invalid route \"%s\": reserved by the shared "
-                        "layer\n", svc->name, r->path);
+        fprintf(stderr,
+                "%s: invalid route \"%s\": reserved by the shared "
+                "layer\n",
+                svc->name, r->path);
         return -1;
       }
     }
@@ -179,8 +183,10 @@ static int run_init(const struct svc_service *svc, const sigset_t *set,
               s);
     }
     if (*sig != 0 && elapsed(sig_time) >= (double)cfg.shutdown_grace) {
-      svc_log(SVC_LOG_ERROR, "shutdown grace of %u s expired during init: "
-                             "exiting", cfg.shutdown_grace);
+      svc_log(SVC_LOG_ERROR,
+              "shutdown grace of %u s expired during init: "
+              "exiting",
+              cfg.shutdown_grace);
       exit_now(1);
     }
   }
@@ -213,8 +219,8 @@ int svc_main(const struct svc_service *svc, int argc, char **argv) {
   int started = 0;
   int status = 1;
 
-  switch (cfg_parse(&cfg, svc->options, svc->noptions, argc, argv, env_get,
-                    err, sizeof err)) {
+  switch (cfg_parse(&cfg, svc->options, svc->noptions, argc, argv, env_get, err,
+                    sizeof err)) {
   case CFG_ERROR:
     fprintf(stderr, "%s: %s\n", svc->name, err);
     return 2;
@@ -251,19 +257,23 @@ int svc_main(const struct svc_service *svc, int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   log_start();
 
-  const struct srv_params sp = {
-      .cfg = &cfg, .routes = routes, .nroutes = nroutes,
-      .nservice = svc->nroutes, .metrics = metrics,
-      .threads = resolve_threads()};
+  const struct srv_params sp = {.cfg = &cfg,
+                                .routes = routes,
+                                .nroutes = nroutes,
+                                .nservice = svc->nroutes,
+                                .metrics = metrics,
+                                .threads = resolve_threads()};
   if (srv_start(&sp) < 0) {
     svc_log(SVC_LOG_ERROR, "cannot listen on %s port %u: %s", cfg.listen,
             cfg.port, errno != 0 ? strerror(errno) : "libmicrohttpd failure");
     goto out;
   }
   started = 1;
-  svc_log(SVC_LOG_INFO, "listening on %s port %u (version %s, variant %s, "
-                        "%u event loop thread%s)", cfg.listen, cfg.port,
-          SL_VERSION, SL_VARIANT, sp.threads, sp.threads == 1 ? "" : "s");
+  svc_log(SVC_LOG_INFO,
+          "listening on %s port %u (version %s, variant %s, "
+          "%u event loop thread%s)",
+          cfg.listen, cfg.port, SL_VERSION, SL_VARIANT, sp.threads,
+          sp.threads == 1 ? "" : "s");
 
   int sig = 0;
   struct timespec sig_time = {0, 0};
@@ -288,9 +298,10 @@ int svc_main(const struct svc_service *svc, int argc, char **argv) {
     exit_now(dr);
   }
   if (dr == 1) {
-    svc_log(SVC_LOG_ERROR, "shutdown grace of %u s expired with %ld requests "
-                           "in flight: exiting", cfg.shutdown_grace,
-            state_inflight());
+    svc_log(SVC_LOG_ERROR,
+            "shutdown grace of %u s expired with %ld requests "
+            "in flight: exiting",
+            cfg.shutdown_grace, state_inflight());
     exit_now(1);
   }
   srv_stop();

@@ -143,15 +143,15 @@ typedef int (*svc_kv_fn)(void *cls, const char *key, size_t key_len,
 
 /* What a handler sees. Every pointer is borrowed until the handler returns. */
 struct svc_request {
-  const char *method;   /* "GET", "POST"...; HEAD requests show "HEAD" */
-  const char *path;     /* decoded path without the query string */
-  const char *param;    /* the {name} segment of a parameter route, else NULL */
-  const char *version;  /* "HTTP/1.1" */
-  const char *body;     /* request body (not NUL-terminated), NULL if none */
+  const char *method;  /* "GET", "POST"...; HEAD requests show "HEAD" */
+  const char *path;    /* decoded path without the query string */
+  const char *param;   /* the {name} segment of a parameter route, else NULL */
+  const char *version; /* "HTTP/1.1" */
+  const char *body;    /* request body (not NUL-terminated), NULL if none */
   size_t body_len;
   const char *remote_addr; /* "127.0.0.1", "::1" */
   unsigned remote_port;
-  void *ctx;               /* what the service's init hook stored */
+  void *ctx;                    /* what the service's init hook stored */
   const struct svc_kv *query;   /* fakes for tests (NULL-terminated) */
   const struct svc_kv *headers; /* fakes for tests (NULL-terminated) */
   svc_lookup_fn lookup;         /* set by the server; NULL in tests */
@@ -192,12 +192,13 @@ struct svc_ticket;
  * unless body_static is set (svc_resp_static: borrowed, never freed). A
  * streamed response has body NULL and fill set instead. */
 struct svc_response {
-  int status;               /* an enum svc_status, or any code 100..599 */
-  const char *content_type; /* static string, e.g. "text/plain; charset=utf-8" */
+  int status; /* an enum svc_status, or any code 100..599 */
+  const char
+      *content_type; /* static string, e.g. "text/plain; charset=utf-8" */
   char *body;
-  size_t body_len;          /* bytes of body, or that fill produces */
-  bool body_static;         /* body is static storage: not freed */
-  svc_fill_fn fill;         /* streamed body, see svc_resp_stream */
+  size_t body_len;  /* bytes of body, or that fill produces */
+  bool body_static; /* body is static storage: not freed */
+  svc_fill_fn fill; /* streamed body, see svc_resp_stream */
   void *fill_cls;
   void (*fill_free)(void *cls);
   size_t nheaders;
@@ -208,7 +209,8 @@ struct svc_response {
   struct svc_ticket *pending; /* fake requests only: a deferred answer not
                                  yet awaited (svc_await) */
 };
-#define SVC_RESPONSE_INIT {0}
+#define SVC_RESPONSE_INIT                                                      \
+  { 0 }
 
 typedef int (*svc_handler)(const struct svc_request *req,
                            struct svc_response *resp);
@@ -223,15 +225,15 @@ enum svc_opt_type { SVC_OPT_STRING, SVC_OPT_UINT };
 
 /* A service option: --<flag> VALUE or --<flag>=VALUE, env <env>. */
 struct svc_option {
-  const char *flag;    /* without the leading "--" */
-  const char *env;     /* environment variable name, or NULL */
+  const char *flag; /* without the leading "--" */
+  const char *env;  /* environment variable name, or NULL */
   enum svc_opt_type type;
-  const char *def;     /* default, as text (parsed like user input) */
+  const char *def;        /* default, as text (parsed like user input) */
   unsigned long min, max; /* SVC_OPT_UINT: accepted range, inclusive */
-  const char *help;    /* one line for --help */
-  const char **str;    /* SVC_OPT_STRING: where the value goes (borrowed
+  const char *help;       /* one line for --help */
+  const char **str;       /* SVC_OPT_STRING: where the value goes (borrowed
                           from argv/environ/def, valid for the program) */
-  unsigned long *num;  /* SVC_OPT_UINT: where the value goes */
+  unsigned long *num;     /* SVC_OPT_UINT: where the value goes */
 };
 
 enum svc_log_format { SVC_LOG_JSON, SVC_LOG_TEXT };
@@ -239,18 +241,18 @@ enum svc_log_level { SVC_LOG_ERROR, SVC_LOG_WARN, SVC_LOG_INFO, SVC_LOG_DEBUG };
 
 /* The common configuration, after parsing (see docs/services-common.md). */
 struct svc_config {
-  char listen[64];          /* IPv4 or IPv6 literal */
-  unsigned port;            /* 1..65535 */
+  char listen[64]; /* IPv4 or IPv6 literal */
+  unsigned port;   /* 1..65535 */
   enum svc_log_format log_format;
   enum svc_log_level log_level;
-  unsigned shutdown_grace;  /* seconds */
-  unsigned drain_delay;     /* seconds of /readyz 503 before quiescing */
-  unsigned conn_timeout;    /* seconds of inactivity before MHD closes */
-  unsigned threads;         /* event-loop threads; 0 = auto (cpus.h) */
-  unsigned max_conns;       /* total open connections */
+  unsigned shutdown_grace; /* seconds */
+  unsigned drain_delay;    /* seconds of /readyz 503 before quiescing */
+  unsigned conn_timeout;   /* seconds of inactivity before MHD closes */
+  unsigned threads;        /* event-loop threads; 0 = auto (cpus.h) */
+  unsigned max_conns;      /* total open connections */
   unsigned max_conns_per_ip;
-  size_t max_body;          /* bytes; bigger bodies get 413 */
-  size_t conn_memory;       /* per-connection memory limit (bytes) */
+  size_t max_body;    /* bytes; bigger bodies get 413 */
+  size_t conn_memory; /* per-connection memory limit (bytes) */
 };
 
 struct svc_service {
@@ -306,8 +308,7 @@ int svc_resp_text(struct svc_response *resp, int status, const char *ctype,
                   const char *text);
 /* printf into the body. */
 int svc_resp_printf(struct svc_response *resp, int status, const char *ctype,
-                    const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* A body in static storage (a string literal, a static array): borrowed,
  * never copied nor freed; the server sends it as it is and may keep one
  * prepared response per such body (no allocation per request). */

@@ -143,8 +143,8 @@ int timer_add(uint64_t deadline_ns, timer_fn fn, void *cls) {
   }
   if (!running && start() < 0)
     goto out;
-  heap[n] = (struct entry){.deadline = deadline_ns, .seq = next_seq++,
-                           .fn = fn, .cls = cls};
+  heap[n] = (struct entry){
+      .deadline = deadline_ns, .seq = next_seq++, .fn = fn, .cls = cls};
   sift_up(n++);
   if (heap[0].seq == next_seq - 1)
     pthread_cond_signal(&cv); /* a new earliest deadline */

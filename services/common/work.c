@@ -77,8 +77,7 @@ int work_start(struct work **out, const char *name, size_t stack, char *err,
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
     free(w);
-    snprintf(err, errlen, "cannot start the %s thread: %s", name,
-             strerror(rc));
+    snprintf(err, errlen, "cannot start the %s thread: %s", name, strerror(rc));
     return -1;
   }
   *out = w;

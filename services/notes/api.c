@@ -37,9 +37,9 @@ struct job {
   struct svc_ticket *ticket;
   struct api_ctx *c;
   enum op op;
-  int64_t id;    /* GET, PUT, DELETE */
-  int64_t after; /* list */
-  int limit;     /* list */
+  int64_t id;           /* GET, PUT, DELETE */
+  int64_t after;        /* list */
+  int limit;            /* list */
   struct note_input in; /* POST, PUT */
 };
 
@@ -139,20 +139,23 @@ static enum svc_status read_note(const struct svc_request *req,
 
 /* The query of GET /notes: SVC_OK with *limit and *after, or
  * SVC_BAD_REQUEST with msg set. */
-static enum svc_status parse_page(const struct svc_request *req,
-                                  int64_t *limit, int64_t *after, char *msg) {
+static enum svc_status parse_page(const struct svc_request *req, int64_t *limit,
+                                  int64_t *after, char *msg) {
   const char *ls = svc_query(req, "limit");
   const char *as = svc_query(req, "after");
   *limit = NOTE_LIMIT_DEFAULT;
   *after = 0;
-  if (ls != NULL && note_parse_uint(ls, NOTE_LIMIT_MIN, NOTE_LIMIT_MAX, limit) < 0) {
-    snprintf(msg, API_MSG, "query parameter \"limit\" must be an integer %d..%d",
+  if (ls != NULL &&
+      note_parse_uint(ls, NOTE_LIMIT_MIN, NOTE_LIMIT_MAX, limit) < 0) {
+    snprintf(msg, API_MSG,
+             "query parameter \"limit\" must be an integer %d..%d",
              NOTE_LIMIT_MIN, NOTE_LIMIT_MAX);
     return SVC_BAD_REQUEST;
   }
   if (as != NULL && note_parse_uint(as, 0, INT64_MAX, after) < 0) {
-    snprintf(msg, API_MSG, "query parameter \"after\" must be a note id (an "
-                           "integer >= 0)");
+    snprintf(msg, API_MSG,
+             "query parameter \"after\" must be a note id (an "
+             "integer >= 0)");
     return SVC_BAD_REQUEST;
   }
   return SVC_OK;
@@ -174,8 +177,8 @@ static enum svc_status run_op(struct job *j, struct svc_response *resp) {
   switch (j->op) {
   case OP_CREATE: {
     int64_t id = 0;
-    d = db_create(db, j->in.title, j->in.title_len, j->in.body,
-                  j->in.body_len, &id, &json);
+    d = db_create(db, j->in.title, j->in.title_len, j->in.body, j->in.body_len,
+                  &id, &json);
     if (d != DB_OK)
       return SVC_INTERNAL_ERROR;
     char loc[48];
@@ -211,9 +214,11 @@ static enum svc_status run_op(struct job *j, struct svc_response *resp) {
   return SVC_OK;
 }
 
-static const char *const op_names[] = {
-    [OP_CREATE] = "create", [OP_LIST] = "list", [OP_GET] = "read",
-    [OP_REPLACE] = "replace", [OP_DELETE] = "delete"};
+static const char *const op_names[] = {[OP_CREATE] = "create",
+                                       [OP_LIST] = "list",
+                                       [OP_GET] = "read",
+                                       [OP_REPLACE] = "replace",
+                                       [OP_DELETE] = "delete"};
 
 static void job_free(struct job *j) {
   if (j == NULL)
@@ -340,7 +345,8 @@ static int get_one(const struct svc_request *req, struct svc_response *resp) {
   return by_id(req, resp, OP_GET);
 }
 
-static int delete_one(const struct svc_request *req, struct svc_response *resp) {
+static int delete_one(const struct svc_request *req,
+                      struct svc_response *resp) {
   return by_id(req, resp, OP_DELETE);
 }
 

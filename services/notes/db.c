@@ -17,8 +17,8 @@
 #include "sb.h"
 
 /* The columns of one note as JSON, built by SQLite (no hand-made JSON). */
-#define NOTE_JSON                                                          \
-  "json_object('id', id, 'title', title, 'body', body, 'created', created," \
+#define NOTE_JSON                                                              \
+  "json_object('id', id, 'title', title, 'body', body, 'created', created,"    \
   " 'updated', updated)"
 
 const char *const db_stmt_sql[DB_ST_COUNT] = {
@@ -26,13 +26,13 @@ const char *const db_stmt_sql[DB_ST_COUNT] = {
     [DB_ST_COMMIT] = "COMMIT",
     [DB_ST_ROLLBACK] = "ROLLBACK",
     [DB_ST_INSERT] = "INSERT INTO notes (title, body, created, updated)"
-                  " VALUES (?1, ?2, ?3, ?3)",
+                     " VALUES (?1, ?2, ?3, ?3)",
     [DB_ST_GET] = "SELECT " NOTE_JSON " FROM notes WHERE id = ?1",
     [DB_ST_LIST] = "SELECT id, " NOTE_JSON " FROM notes WHERE id > ?1"
-                " ORDER BY id LIMIT ?2",
+                   " ORDER BY id LIMIT ?2",
     /* Text comparison is chronological for this fixed timestamp format. */
     [DB_ST_UPDATE] = "UPDATE notes SET title = ?2, body = ?3,"
-                  " updated = max(created, ?4) WHERE id = ?1",
+                     " updated = max(created, ?4) WHERE id = ?1",
     [DB_ST_DELETE] = "DELETE FROM notes WHERE id = ?1",
 };
 

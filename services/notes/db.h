@@ -40,7 +40,7 @@ struct db;
 
 /* Result of the operations that address one note. */
 enum db_result {
-  DB_ERROR = -1,    /* SQLite failed; logged (svc_log) */
+  DB_ERROR = -1, /* SQLite failed; logged (svc_log) */
   DB_OK = 0,
   DB_NOT_FOUND = 1, /* no note with that id */
 };

@@ -126,14 +126,15 @@ static int pragma_check(sqlite3 *h, const char *set, const char *get,
                         const char *want, const char *path, char *err,
                         size_t errlen) {
   char got[64];
-  if (exec_text(h, set, NULL, 0) < 0 || exec_text(h, get, got, sizeof got) < 0) {
+  if (exec_text(h, set, NULL, 0) < 0 ||
+      exec_text(h, get, got, sizeof got) < 0) {
     open_error(path, sqlite3_errmsg(h), err, errlen);
     return -1;
   }
   if (strcmp(got, want) != 0) {
     char cause[256];
-    snprintf(cause, sizeof cause, "%s reads back \"%s\", want \"%s\"", get,
-             got, want);
+    snprintf(cause, sizeof cause, "%s reads back \"%s\", want \"%s\"", get, got,
+             want);
     open_error(path, cause, err, errlen);
     return -1;
   }
@@ -141,13 +142,13 @@ static int pragma_check(sqlite3 *h, const char *set, const char *get,
 }
 
 /* PRAGMA quick_check: fails with the first problem SQLite reports. */
-static int quick_check(sqlite3 *h, const char *path, char *err,
-                       size_t errlen) {
+static int quick_check(sqlite3 *h, const char *path, char *err, size_t errlen) {
   sqlite3_stmt *st = NULL;
   char first[256] = "";
   char cause[320];
   int ok = 0, ret = -1;
-  if (sqlite3_prepare_v2(h, "PRAGMA quick_check(4)", -1, &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(h, "PRAGMA quick_check(4)", -1, &st, NULL) !=
+      SQLITE_OK)
     goto sqlerr;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -226,7 +227,8 @@ static int open_reader(const char *path, struct db *db, char *err,
   int rc = sqlite3_open_v2(path, &db->rh,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK) {
-    open_error(path, db->rh != NULL ? sqlite3_errmsg(db->rh) : sqlite3_errstr(rc),
+    open_error(path,
+               db->rh != NULL ? sqlite3_errmsg(db->rh) : sqlite3_errstr(rc),
                err, errlen);
     return -1;
   }
@@ -242,11 +244,13 @@ static int open_reader(const char *path, struct db *db, char *err,
     return -1;
   for (size_t i = 0; i < db_nread_stmts; i++) {
     enum db_stmt id = db_read_stmts[i];
-    if (sqlite3_prepare_v3(db->rh, db_stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                           &db->rst[id], NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db->rh, db_stmt_sql[id], -1,
+                           SQLITE_PREPARE_PERSISTENT, &db->rst[id],
+                           NULL) != SQLITE_OK) {
       char cause[512];
-      snprintf(cause, sizeof cause, "cannot prepare \"%s\" (read connection): %s",
-               db_stmt_sql[id], sqlite3_errmsg(db->rh));
+      snprintf(cause, sizeof cause,
+               "cannot prepare \"%s\" (read connection): %s", db_stmt_sql[id],
+               sqlite3_errmsg(db->rh));
       open_error(path, cause, err, errlen);
       return -1;
     }
@@ -275,10 +279,9 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen) {
     err[0] = '\0';
 
   /* NOMUTEX: this module serializes every use of the connection itself. */
-  int rc = sqlite3_open_v2(path, &h,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                               SQLITE_OPEN_NOMUTEX,
-                           NULL);
+  int rc = sqlite3_open_v2(
+      path, &h,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK) {
     open_error(path, h != NULL ? sqlite3_errmsg(h) : sqlite3_errstr(rc), err,
                errlen);
@@ -297,8 +300,8 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen) {
   }
   char want[32];
   snprintf(want, sizeof want, "%d", DB_BUSY_TIMEOUT_MS);
-  if (pragma_check(h, "PRAGMA busy_timeout", "PRAGMA busy_timeout", want,
-                   path, err, errlen) < 0)
+  if (pragma_check(h, "PRAGMA busy_timeout", "PRAGMA busy_timeout", want, path,
+                   err, errlen) < 0)
     goto fail;
   /* An in-memory database has no file to put a WAL beside. */
   int memory = strcmp(path, ":memory:") == 0;

@@ -189,9 +189,8 @@ static enum note_result take_string(const char *name, const char *type,
   return NOTE_OK;
 }
 
-enum note_result note_parse(struct note_parser *p, const char *json,
-                            size_t len, struct note_input *out, char *err,
-                            size_t errlen) {
+enum note_result note_parse(struct note_parser *p, const char *json, size_t len,
+                            struct note_input *out, char *err, size_t errlen) {
   enum note_result ret = NOTE_INVALID;
   memset(out, 0, sizeof *out);
   err[0] = '\0';

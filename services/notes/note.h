@@ -36,7 +36,7 @@ struct note_input {
 };
 
 enum note_result {
-  NOTE_ERROR = -1,  /* internal failure (SQLite, memory): a 500 */
+  NOTE_ERROR = -1, /* internal failure (SQLite, memory): a 500 */
   NOTE_OK = 0,
   NOTE_INVALID = 1, /* the client's fault: a 400, err says why */
 };
@@ -52,9 +52,8 @@ void note_parser_free(struct note_parser *p);
  * NOTE_INVALID: err holds one line for the client, e.g.
  *   field "title" must be a string
  * NOTE_ERROR: err holds the internal cause. */
-enum note_result note_parse(struct note_parser *p, const char *json,
-                            size_t len, struct note_input *out, char *err,
-                            size_t errlen);
+enum note_result note_parse(struct note_parser *p, const char *json, size_t len,
+                            struct note_input *out, char *err, size_t errlen);
 
 /* Frees title and body; *in is zeroed. */
 void note_input_free(struct note_input *in);

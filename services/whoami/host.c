@@ -23,8 +23,7 @@
 /* One entry's text: interface name and numeric address with scope. */
 #define ENTRY_LEN (IF_NAMESIZE + NI_MAXHOST + 2)
 
-int whoami_host_get(struct whoami_host *h, char *err, size_t errlen)
-{
+int whoami_host_get(struct whoami_host *h, char *err, size_t errlen) {
   struct ifaddrs *list = NULL;
   struct ifaddrs *it;
   size_t n = 0;
@@ -83,8 +82,7 @@ cleanup:
   return rc;
 }
 
-void whoami_host_free(struct whoami_host *h)
-{
+void whoami_host_free(struct whoami_host *h) {
   free(h->addrs);
   free(h->strings);
   free(h->text);
@@ -103,8 +101,7 @@ struct snap {
 static pthread_mutex_t snap_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct snap *current;
 
-static uint64_t mono_ns(void)
-{
+static uint64_t mono_ns(void) {
   struct timespec ts;
 
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -112,16 +109,14 @@ static uint64_t mono_ns(void)
 }
 
 /* Drops one reference; snap_mu held. */
-static void unref(struct snap *s)
-{
+static void unref(struct snap *s) {
   if (--s->refs == 0) {
     whoami_host_free(&s->h);
     free(s);
   }
 }
 
-const struct whoami_host *whoami_host_acquire(char *err, size_t errlen)
-{
+const struct whoami_host *whoami_host_acquire(char *err, size_t errlen) {
   uint64_t now = mono_ns();
   struct snap *s;
 
@@ -164,8 +159,7 @@ const struct whoami_host *whoami_host_acquire(char *err, size_t errlen)
   return &s->h;
 }
 
-void whoami_host_release(const struct whoami_host *h)
-{
+void whoami_host_release(const struct whoami_host *h) {
   if (h == NULL)
     return;
   pthread_mutex_lock(&snap_mu);
@@ -173,8 +167,7 @@ void whoami_host_release(const struct whoami_host *h)
   pthread_mutex_unlock(&snap_mu);
 }
 
-void whoami_host_cache_free(void)
-{
+void whoami_host_cache_free(void) {
   pthread_mutex_lock(&snap_mu);
   if (current != NULL)
     unref(current);

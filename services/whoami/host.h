@@ -19,7 +19,8 @@ struct whoami_host {
   char *json;
   size_t json_len;
 };
-#define WHOAMI_HOST_INIT {.naddrs = 0}
+#define WHOAMI_HOST_INIT                                                       \
+  { .naddrs = 0 }
 
 /* Fills h from gethostname() and getifaddrs(), read afresh on each call so
  * that address changes show. Every AF_INET and AF_INET6 address is listed

@@ -29,8 +29,7 @@ static const struct unit duration_units[] = {
     {.name = "m", .factor = 60000},
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
+static void set_err(char *err, size_t errlen, const char *fmt, ...) {
   va_list ap;
 
   if (err == NULL || errlen == 0)
@@ -46,8 +45,7 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 static int parse_quantity(const char *text, uint64_t max, uint64_t *out,
                           char *err, size_t errlen, const char *what,
                           const struct unit *units, size_t nunits,
-                          const char *units_hint, const char *max_unit)
-{
+                          const char *units_hint, const char *max_unit) {
   const char *p = text;
   uint64_t value = 0;
   size_t ndigits = 0;
@@ -93,25 +91,24 @@ static int parse_quantity(const char *text, uint64_t max, uint64_t *out,
   }
   value *= units[i].factor;
   if (value > max) {
-    set_err(err, errlen, "invalid %s: %" PRIu64 " %s exceeds the maximum of %"
-            PRIu64 " %s", what, value, max_unit, max, max_unit);
+    set_err(err, errlen,
+            "invalid %s: %" PRIu64 " %s exceeds the maximum of %" PRIu64 " %s",
+            what, value, max_unit, max, max_unit);
     return -1;
   }
   *out = value;
   return 0;
 }
 
-int whoami_parse_size(const char *text, uint64_t max, uint64_t *out,
-                      char *err, size_t errlen)
-{
+int whoami_parse_size(const char *text, uint64_t max, uint64_t *out, char *err,
+                      size_t errlen) {
   return parse_quantity(text, max, out, err, errlen, "size", size_units,
                         sizeof size_units / sizeof size_units[0],
                         "no unit, B, KiB, MiB or GiB", "bytes");
 }
 
 int whoami_parse_duration(const char *text, uint64_t max_ms, uint64_t *out_ms,
-                          char *err, size_t errlen)
-{
+                          char *err, size_t errlen) {
   return parse_quantity(text, max_ms, out_ms, err, errlen, "duration",
                         duration_units,
                         sizeof duration_units / sizeof duration_units[0],
@@ -120,8 +117,7 @@ int whoami_parse_duration(const char *text, uint64_t max_ms, uint64_t *out_ms,
 
 /* Parses a qvalue (RFC 9110 12.4.2: "0", "1", "0.xyz", "1.000") into
  * thousandths. -1 if malformed. */
-static int parse_q(const char *s, size_t n)
-{
+static int parse_q(const char *s, size_t n) {
   int q;
   size_t i;
 
@@ -144,20 +140,19 @@ static int parse_q(const char *s, size_t n)
   return q > 1000 ? -1 : q;
 }
 
-static int is_ows(char c)
-{
-  return c == ' ' || c == '\t';
-}
+static int is_ows(char c) { return c == ' ' || c == '\t'; }
 
 /* Media ranges we care about, most specific first within each kind. */
 enum { R_JSON, R_APP_ANY, R_TEXT_PLAIN, R_TEXT_ANY, R_ANY, R_COUNT };
 static const char *const ranges[R_COUNT] = {
-    [R_JSON] = "application/json", [R_APP_ANY] = "application/*",
-    [R_TEXT_PLAIN] = "text/plain", [R_TEXT_ANY] = "text/*", [R_ANY] = "*/*",
+    [R_JSON] = "application/json",
+    [R_APP_ANY] = "application/*",
+    [R_TEXT_PLAIN] = "text/plain",
+    [R_TEXT_ANY] = "text/*",
+    [R_ANY] = "*/*",
 };
 
-int whoami_accept_json(const char *accept)
-{
+int whoami_accept_json(const char *accept) {
   int q[R_COUNT];
   const char *p = accept;
   int json_q;

@@ -18,8 +18,8 @@
  * On success stores the count in *out and returns 0. On failure returns -1
  * and writes a lowercase message ("invalid size: ...") into err (errlen
  * bytes, always NUL-terminated when errlen > 0); *out is untouched. */
-int whoami_parse_size(const char *text, uint64_t max, uint64_t *out,
-                      char *err, size_t errlen);
+int whoami_parse_size(const char *text, uint64_t max, uint64_t *out, char *err,
+                      size_t errlen);
 
 /* Parse a duration into milliseconds: decimal digits, then an optional
  * unit among "ms" (the default: a plain number is milliseconds), "s" and

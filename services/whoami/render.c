@@ -7,16 +7,14 @@
 #include "jw.h"
 #include "utf8.h"
 
-static int hex_byte(struct sb *b, unsigned char c)
-{
+static int hex_byte(struct sb *b, unsigned char c) {
   static const char digits[] = "0123456789abcdef";
   char esc[4] = {'\\', 'x', digits[c >> 4], digits[c & 0x0F]};
 
   return sb_append(b, esc, sizeof esc);
 }
 
-int whoami_text_escape(struct sb *b, const char *s, size_t n)
-{
+int whoami_text_escape(struct sb *b, const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   size_t run = 0; /* start of the pending run of bytes copied as is */
@@ -51,8 +49,8 @@ int whoami_text_escape(struct sb *b, const char *s, size_t n)
 
 /* Appends s (n bytes), percent-encoding every byte not in keep or in the
  * unreserved set of RFC 3986. */
-static void pct_encode(struct sb *b, const char *s, size_t n, const char *keep)
-{
+static void pct_encode(struct sb *b, const char *s, size_t n,
+                       const char *keep) {
   static const char digits[] = "0123456789ABCDEF";
   size_t i;
 
@@ -71,8 +69,7 @@ static void pct_encode(struct sb *b, const char *s, size_t n, const char *keep)
 }
 
 int whoami_url_build(struct sb *b, const char *path,
-                     const struct whoami_header *args, size_t nargs)
-{
+                     const struct whoami_header *args, size_t nargs) {
   static const char path_keep[] = "/:@!$'()*,;&+=";
   static const char query_keep[] = "/:@!$'()*,;?";
   size_t i;
@@ -90,15 +87,13 @@ int whoami_url_build(struct sb *b, const char *path,
   return b->failed ? -1 : 0;
 }
 
-static void text_str(struct sb *b, const char *s)
-{
+static void text_str(struct sb *b, const char *s) {
   if (s != NULL)
     whoami_text_escape(b, s, strlen(s));
 }
 
 int whoami_render_host_text(struct sb *b, const char *hostname,
-                            const struct whoami_addr *addrs, size_t naddrs)
-{
+                            const struct whoami_addr *addrs, size_t naddrs) {
   size_t i;
 
   sb_puts(b, "Hostname: ");
@@ -115,8 +110,7 @@ int whoami_render_host_text(struct sb *b, const char *hostname,
 }
 
 /* Appends v in decimal (no printf: this runs for every request). */
-static void put_u(struct sb *b, unsigned v)
-{
+static void put_u(struct sb *b, unsigned v) {
   char d[12];
   size_t i = sizeof d;
 
@@ -127,8 +121,7 @@ static void put_u(struct sb *b, unsigned v)
   sb_append(b, d + i, sizeof d - i);
 }
 
-int whoami_render_text(struct sb *b, const struct whoami_info *info)
-{
+int whoami_render_text(struct sb *b, const struct whoami_info *info) {
   size_t i;
   int v6 = info->remote_addr != NULL && strchr(info->remote_addr, ':') != NULL;
 
@@ -159,8 +152,7 @@ int whoami_render_text(struct sb *b, const struct whoami_info *info)
 }
 
 int whoami_render_host_json(struct sb *b, const char *hostname,
-                            const struct whoami_addr *addrs, size_t naddrs)
-{
+                            const struct whoami_addr *addrs, size_t naddrs) {
   size_t i;
 
   jw_key(b, "hostname");
@@ -184,8 +176,7 @@ int whoami_render_host_json(struct sb *b, const char *hostname,
   return b->failed ? -1 : 0;
 }
 
-int whoami_render_json(struct sb *b, const struct whoami_info *info)
-{
+int whoami_render_json(struct sb *b, const struct whoami_info *info) {
   size_t i;
 
   sb_puts(b, "{");

@@ -44,8 +44,8 @@ struct whoami_info {
   const char *remote_addr; /* "127.0.0.1" or "::1" */
   unsigned remote_port;
   const char *method;
-  const char *url;         /* path and query as the client sent them */
-  const char *version;     /* "HTTP/1.1" */
+  const char *url;     /* path and query as the client sent them */
+  const char *version; /* "HTTP/1.1" */
   const struct whoami_header *headers; /* in received order */
   size_t nheaders;
   /* Optional: the host part already rendered by whoami_render_host_text /

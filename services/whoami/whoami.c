@@ -34,8 +34,7 @@ struct kv_list {
 };
 
 static void kv_add(struct kv_list *l, const char *key, size_t key_len,
-                   const char *value, size_t value_len)
-{
+                   const char *value, size_t value_len) {
   if (l->failed)
     return;
   if (l->n == l->cap) {
@@ -49,13 +48,11 @@ static void kv_add(struct kv_list *l, const char *key, size_t key_len,
     l->cap = cap;
   }
   l->items[l->n++] = (struct whoami_header){
-      .name = key, .name_len = key_len, .value = value,
-      .value_len = value_len};
+      .name = key, .name_len = key_len, .value = value, .value_len = value_len};
 }
 
 static int kv_collect(void *cls, const char *key, size_t key_len,
-                      const char *value, size_t value_len)
-{
+                      const char *value, size_t value_len) {
   kv_add(cls, key, key_len, value, value_len);
   return 0;
 }
@@ -63,8 +60,7 @@ static int kv_collect(void *cls, const char *key, size_t key_len,
 /* Headers (or query arguments) of req in received order into l. Values are
  * borrowed from the request. 0, or -1 on allocation failure. */
 static int collect(const struct svc_request *req, int query,
-                   struct kv_list *l)
-{
+                   struct kv_list *l) {
   if (query)
     svc_req_foreach_query(req, kv_collect, l);
   else
@@ -76,8 +72,7 @@ static int collect(const struct svc_request *req, int query,
 
 /* CLOCK_MONOTONIC in nanoseconds. Waits are measured in ns, not ms: a
  * start rounded down to the millisecond let a wait end up to 1 ms short. */
-static uint64_t now_ns(void)
-{
+static uint64_t now_ns(void) {
   struct timespec ts;
 
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -93,8 +88,7 @@ struct waiting {
 
 /* The timer's callback (svc_after): adds how long the request waited and
  * whether the drain cut it short, then hands the answer over. */
-static void wait_over(void *cls, bool cut)
-{
+static void wait_over(void *cls, bool cut) {
   struct waiting *w = cls;
   char waited[32];
 
@@ -112,8 +106,7 @@ static void wait_over(void *cls, bool cut)
 /* Answers resp after ms milliseconds (see wait_over): 0, or -1 with resp
  * untouched when nothing was deferred. */
 static int answer_after(const struct svc_request *req,
-                        struct svc_response *resp, uint64_t ms)
-{
+                        struct svc_response *resp, uint64_t ms) {
   struct waiting *w = calloc(1, sizeof *w);
 
   if (w == NULL)
@@ -147,8 +140,7 @@ static int answer_after(const struct svc_request *req,
 /* The echo, as JSON when json is set, else text. With ?wait= the answer is
  * rendered now and sent when the wait is over (answer_after). */
 static int echo(const struct svc_request *req, struct svc_response *resp,
-                int json)
-{
+                int json) {
   const struct whoami_ctx *ctx = req->ctx;
   const char *wait = svc_query(req, "wait");
   const struct whoami_host *host = NULL;
@@ -164,7 +156,8 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
   int rc = -1;
 
   if (wait != NULL) {
-    if (whoami_parse_duration(wait, UINT64_MAX, &wait_ms, err, sizeof err) < 0) {
+    if (whoami_parse_duration(wait, UINT64_MAX, &wait_ms, err, sizeof err) <
+        0) {
       rc = svc_resp_error(resp, SVC_BAD_REQUEST, err);
       goto cleanup;
     }
@@ -225,35 +218,32 @@ cleanup:
   return rc;
 }
 
-int whoami_root(const struct svc_request *req, struct svc_response *resp)
-{
+int whoami_root(const struct svc_request *req, struct svc_response *resp) {
   return echo(req, resp, whoami_accept_json(svc_header(req, "Accept")));
 }
 
-int whoami_api(const struct svc_request *req, struct svc_response *resp)
-{
+int whoami_api(const struct svc_request *req, struct svc_response *resp) {
   return echo(req, resp, 1);
 }
 
 /* The /data body: zeros, as many as the layer asks for (it never asks
  * past the total, svc.h). */
-static ssize_t zero_fill(void *cls, uint64_t pos, char *buf, size_t max)
-{
+static ssize_t zero_fill(void *cls, uint64_t pos, char *buf, size_t max) {
   (void)cls;
   (void)pos;
   memset(buf, 0, max);
   return (ssize_t)max;
 }
 
-int whoami_data(const struct svc_request *req, struct svc_response *resp)
-{
+int whoami_data(const struct svc_request *req, struct svc_response *resp) {
   const struct whoami_ctx *ctx = req->ctx;
   const char *text = svc_query(req, "size");
   char err[256];
   uint64_t size;
 
   if (text == NULL)
-    return svc_resp_error(resp, SVC_BAD_REQUEST, "missing size: use /data?size=N");
+    return svc_resp_error(resp, SVC_BAD_REQUEST,
+                          "missing size: use /data?size=N");
   if (whoami_parse_size(text, UINT64_MAX, &size, err, sizeof err) < 0)
     return svc_resp_error(resp, SVC_BAD_REQUEST, err);
   if (size > ctx->max_data) {
@@ -278,12 +268,22 @@ static unsigned long opt_max_wait;
 static struct whoami_ctx g_ctx;
 
 static const struct svc_option options[] = {
-    {.flag = "max-data", .env = "WHOAMI_MAX_DATA", .type = SVC_OPT_UINT,
-     .def = "16777216", .min = 0, .max = 1073741824UL,
-     .help = "largest /data?size= in bytes (0..1 GiB)", .num = &opt_max_data},
-    {.flag = "max-wait", .env = "WHOAMI_MAX_WAIT", .type = SVC_OPT_UINT,
-     .def = "30000", .min = 0, .max = 3600000UL,
-     .help = "longest ?wait= in milliseconds (0..1 h)", .num = &opt_max_wait},
+    {.flag = "max-data",
+     .env = "WHOAMI_MAX_DATA",
+     .type = SVC_OPT_UINT,
+     .def = "16777216",
+     .min = 0,
+     .max = 1073741824UL,
+     .help = "largest /data?size= in bytes (0..1 GiB)",
+     .num = &opt_max_data},
+    {.flag = "max-wait",
+     .env = "WHOAMI_MAX_WAIT",
+     .type = SVC_OPT_UINT,
+     .def = "30000",
+     .min = 0,
+     .max = 3600000UL,
+     .help = "longest ?wait= in milliseconds (0..1 h)",
+     .num = &opt_max_wait},
 };
 
 static const struct svc_route routes[] = {
@@ -293,8 +293,7 @@ static const struct svc_route routes[] = {
 };
 
 static int whoami_init(const struct svc_config *cfg, void **ctx, char *err,
-                       size_t errlen)
-{
+                       size_t errlen) {
   (void)cfg;
   (void)err;
   (void)errlen;
@@ -304,8 +303,7 @@ static int whoami_init(const struct svc_config *cfg, void **ctx, char *err,
   return 0;
 }
 
-static void whoami_fini(void *ctx)
-{
+static void whoami_fini(void *ctx) {
   (void)ctx;
   whoami_host_cache_free();
 }

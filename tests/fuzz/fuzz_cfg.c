@@ -20,9 +20,7 @@
 #define MAX_ARGS 32
 #define MAX_ENV 8
 
-static struct {
-  char *name, *value;
-} env_table[MAX_ENV];
+static struct { char *name, *value; } env_table[MAX_ENV];
 static size_t n_env;
 
 static const char *fake_getenv(const char *name) {
@@ -41,10 +39,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const char *db;
   static unsigned long wait;
   const struct svc_option opts[] = {
-      {.flag = "db", .env = "NOTES_DB", .type = SVC_OPT_STRING,
-       .def = "/data/notes.db", .help = "path", .str = &db},
-      {.flag = "max-wait", .env = "WHOAMI_MAX_WAIT", .type = SVC_OPT_UINT,
-       .def = "30", .min = 0, .max = 3600, .help = "s", .num = &wait},
+      {.flag = "db",
+       .env = "NOTES_DB",
+       .type = SVC_OPT_STRING,
+       .def = "/data/notes.db",
+       .help = "path",
+       .str = &db},
+      {.flag = "max-wait",
+       .env = "WHOAMI_MAX_WAIT",
+       .type = SVC_OPT_UINT,
+       .def = "30",
+       .min = 0,
+       .max = 3600,
+       .help = "s",
+       .num = &wait},
   };
 
   if (buf == NULL)
@@ -78,12 +86,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   case CFG_RUN: {
     unsigned char addr[16];
     if (cfg.port < 1 || cfg.port > 65535 || cfg.conn_timeout < 1 ||
-        cfg.conn_timeout > 3600 || cfg.max_conns < 1 ||
-        cfg.max_conns > 16384 || cfg.max_conns_per_ip < 1 ||
-        cfg.max_conns_per_ip > cfg.max_conns || cfg.conn_memory < 4096 ||
-        cfg.conn_memory > 16777216UL || cfg.max_body > 1073741824UL ||
-        cfg.drain_delay > cfg.shutdown_grace || cfg.shutdown_grace > 3600 ||
-        wait > 3600 || db == NULL)
+        cfg.conn_timeout > 3600 || cfg.max_conns < 1 || cfg.max_conns > 16384 ||
+        cfg.max_conns_per_ip < 1 || cfg.max_conns_per_ip > cfg.max_conns ||
+        cfg.conn_memory < 4096 || cfg.conn_memory > 16777216UL ||
+        cfg.max_body > 1073741824UL || cfg.drain_delay > cfg.shutdown_grace ||
+        cfg.shutdown_grace > 3600 || wait > 3600 || db == NULL)
       abort();
     if (memchr(cfg.listen, '\0', sizeof cfg.listen) == NULL ||
         (inet_pton(AF_INET, cfg.listen, addr) != 1 &&

@@ -100,8 +100,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   args[nargs].key = NULL;
   args[nargs].value = NULL;
 
-  struct svc_request req = {.method = method, .path = target, .query = args,
-                            .version = "HTTP/1.1"};
+  struct svc_request req = {
+      .method = method, .path = target, .query = args, .version = "HTTP/1.1"};
   for (size_t i = 0; i < nargs; i++) {
     const char *v = svc_query(&req, args[i].key);
     size_t first = 0;
@@ -117,8 +117,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       route_match(routes, SVC_COUNT(routes), method, target, &idx, param,
                   sizeof param, allow, sizeof allow);
   struct svc_response resp = SVC_RESPONSE_INIT;
-  int r = svc_dispatch(routes, SVC_COUNT(routes), &req, &resp, param,
-                       sizeof param);
+  int r =
+      svc_dispatch(routes, SVC_COUNT(routes), &req, &resp, param, sizeof param);
   switch (st) {
   case ROUTE_NOT_FOUND:
     if (r != -1 || resp.status != 404)

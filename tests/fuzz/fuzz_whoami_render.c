@@ -25,8 +25,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Valid UTF-8 per RFC 3629 (no overlongs, surrogates, > U+10FFFF). */
-static int valid_utf8(const unsigned char *s, size_t n)
-{
+static int valid_utf8(const unsigned char *s, size_t n) {
   size_t i = 0;
 
   while (i < n) {
@@ -64,8 +63,7 @@ static int valid_utf8(const unsigned char *s, size_t n)
   return 1;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const struct whoami_addr addrs[] = {
       {.ifname = "lo", .family = "ipv4", .address = "127.0.0.1"}};
   struct whoami_header h[MAX_HEADERS];
@@ -98,10 +96,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pos += value_len;
     n++;
   }
-  info = (struct whoami_info){
-      .hostname = "fuzz", .addrs = addrs, .naddrs = 1,
-      .remote_addr = "::1", .remote_port = 1, .method = "GET", .url = "/",
-      .version = "HTTP/1.1", .headers = h, .nheaders = n};
+  info = (struct whoami_info){.hostname = "fuzz",
+                              .addrs = addrs,
+                              .naddrs = 1,
+                              .remote_addr = "::1",
+                              .remote_port = 1,
+                              .method = "GET",
+                              .url = "/",
+                              .version = "HTTP/1.1",
+                              .headers = h,
+                              .nheaders = n};
 
   if (whoami_render_text(&text, &info) < 0 ||
       whoami_render_json(&json, &info) < 0 ||

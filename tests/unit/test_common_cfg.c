@@ -21,10 +21,20 @@ static const char *env_get(const char *name) {
 static const char *opt_db;
 static unsigned long opt_wait;
 static const struct svc_option opts[] = {
-    {.flag = "db", .env = "T_DB", .type = SVC_OPT_STRING, .def = "/data/x.db",
-     .help = "db", .str = &opt_db},
-    {.flag = "max-wait", .env = "T_WAIT", .type = SVC_OPT_UINT, .def = "30",
-     .min = 1, .max = 60, .help = "wait", .num = &opt_wait},
+    {.flag = "db",
+     .env = "T_DB",
+     .type = SVC_OPT_STRING,
+     .def = "/data/x.db",
+     .help = "db",
+     .str = &opt_db},
+    {.flag = "max-wait",
+     .env = "T_WAIT",
+     .type = SVC_OPT_UINT,
+     .def = "30",
+     .min = 1,
+     .max = 60,
+     .help = "wait",
+     .num = &opt_wait},
 };
 
 struct run {
@@ -46,7 +56,8 @@ static struct run parse(const struct svc_kv *env, ...) {
   va_end(ap);
   fake_env = env;
   memset(&r, 0, sizeof r);
-  r.action = cfg_parse(&r.cfg, opts, 2, argc, argv, env_get, r.err, sizeof r.err);
+  r.action =
+      cfg_parse(&r.cfg, opts, 2, argc, argv, env_get, r.err, sizeof r.err);
   return r;
 }
 
@@ -117,12 +128,12 @@ static void threads(void **state) {
 /* Bug caught: one of the two flag syntaxes or a field not stored. */
 static void flags_both_syntaxes(void **state) {
   (void)state;
-  struct run r = parse(NULL, "--listen", "::1", "--port=9000", "--log-format",
-                       "text", "--log-level=debug", "--shutdown-grace", "5",
-                       "--drain-delay=2", "--conn-timeout", "7", "--max-conns",
-                       "100", "--max-conns-per-ip", "10", "--max-body", "0",
-                       "--conn-memory", "65536", "--db=/tmp/a.db",
-                       "--max-wait", "60", NULL);
+  struct run r =
+      parse(NULL, "--listen", "::1", "--port=9000", "--log-format", "text",
+            "--log-level=debug", "--shutdown-grace", "5", "--drain-delay=2",
+            "--conn-timeout", "7", "--max-conns", "100", "--max-conns-per-ip",
+            "10", "--max-body", "0", "--conn-memory", "65536", "--db=/tmp/a.db",
+            "--max-wait", "60", NULL);
   assert_int_equal(r.action, CFG_RUN);
   assert_string_equal(r.cfg.listen, "::1");
   assert_int_equal(r.cfg.port, 9000);
@@ -142,8 +153,10 @@ static void flags_both_syntaxes(void **state) {
 /* Bug caught: env ignored, or env winning over a flag. */
 static void env_and_precedence(void **state) {
   (void)state;
-  const struct svc_kv env[] = {{"PORT", "7000"}, {"LOG_FORMAT", "text"},
-                               {"T_DB", "/env.db"}, {"MAX_BODY", "12"},
+  const struct svc_kv env[] = {{"PORT", "7000"},
+                               {"LOG_FORMAT", "text"},
+                               {"T_DB", "/env.db"},
+                               {"MAX_BODY", "12"},
                                {NULL, NULL}};
   struct run r = parse(env, NULL);
   assert_int_equal(r.cfg.port, 7000);
@@ -185,14 +198,20 @@ static void env_errors_name_the_variable(void **state) {
  * out of range) or a message that does not say what is accepted. */
 static void bad_numbers(void **state) {
   (void)state;
-  ERR("invalid --port \"70000\": must be an integer 1..65535", NULL, "--port", "70000");
+  ERR("invalid --port \"70000\": must be an integer 1..65535", NULL, "--port",
+      "70000");
   ERR("invalid --port \"0\": must be an integer 1..65535", NULL, "--port", "0");
   ERR("invalid --port \"\": must be an integer 1..65535", NULL, "--port=");
-  ERR("invalid --port \"-1\": must be an integer 1..65535", NULL, "--port", "-1");
-  ERR("invalid --port \"+80\": must be an integer 1..65535", NULL, "--port", "+80");
-  ERR("invalid --port \" 80\": must be an integer 1..65535", NULL, "--port", " 80");
-  ERR("invalid --port \"80x\": must be an integer 1..65535", NULL, "--port", "80x");
-  ERR("invalid --port \"0x50\": must be an integer 1..65535", NULL, "--port", "0x50");
+  ERR("invalid --port \"-1\": must be an integer 1..65535", NULL, "--port",
+      "-1");
+  ERR("invalid --port \"+80\": must be an integer 1..65535", NULL, "--port",
+      "+80");
+  ERR("invalid --port \" 80\": must be an integer 1..65535", NULL, "--port",
+      " 80");
+  ERR("invalid --port \"80x\": must be an integer 1..65535", NULL, "--port",
+      "80x");
+  ERR("invalid --port \"0x50\": must be an integer 1..65535", NULL, "--port",
+      "0x50");
   ERR("invalid --port \"99999999999999999999999\": must be an integer 1..65535",
       NULL, "--port", "99999999999999999999999");
   ERR("invalid --shutdown-grace \"3601\": must be an integer 0..3600", NULL,
@@ -207,10 +226,10 @@ static void bad_numbers(void **state) {
       "--max-conns-per-ip", "0");
   ERR("invalid --max-body \"1073741825\": must be an integer 0..1073741824",
       NULL, "--max-body", "1073741825");
-  ERR("invalid --conn-memory \"4095\": must be an integer 4096..16777216",
-      NULL, "--conn-memory", "4095");
-  ERR("invalid --max-wait \"61\": must be an integer 1..60", NULL,
-      "--max-wait", "61");
+  ERR("invalid --conn-memory \"4095\": must be an integer 4096..16777216", NULL,
+      "--conn-memory", "4095");
+  ERR("invalid --max-wait \"61\": must be an integer 1..60", NULL, "--max-wait",
+      "61");
 }
 
 /* Bug caught: accepting host names or garbage as listen address, or an

@@ -65,8 +65,14 @@ static void parse_cpu_max(void **state) {
   assert_int_equal(c, 2);
   assert_int_equal(cpus_parse_max("1 100000", &c), 0);
   assert_int_equal(c, 1);
-  const char *bad[] = {"", "max", "100000", "x 100000", "100000 0",
-                       "-5 100000", "100000 100000 junk", "0 100000"};
+  const char *bad[] = {"",
+                       "max",
+                       "100000",
+                       "x 100000",
+                       "100000 0",
+                       "-5 100000",
+                       "100000 100000 junk",
+                       "0 100000"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     assert_int_equal(cpus_parse_max(bad[i], &c), -1);
 }
@@ -119,8 +125,8 @@ static void v1_cfs_quota(void **state) {
 /* Bug caught: garbage in /proc/self/cgroup crashing or read as a limit. */
 static void garbage_is_no_limit(void **state) {
   (void)state;
-  const char *junk[] = {"", "\n", ":::\n", "0:", "x", "4:cpu\n",
-                        "0::/../../../../etc\n"};
+  const char *junk[] = {
+      "", "\n", ":::\n", "0:", "x", "4:cpu\n", "0::/../../../../etc\n"};
   for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
     assert_int_equal(cpus_cgroup_limit(root, junk[i]), 0);
 }

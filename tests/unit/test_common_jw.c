@@ -49,12 +49,13 @@ static void invalid_utf8(void **state) {
   (void)state;
   EXPECT("\xff", "\"\\ufffd\"");
   EXPECT("\x80", "\"\\ufffd\"");
-  EXPECT("\xc3", "\"\\ufffd\"");              /* truncated at the end */
-  EXPECT("\xc3(", "\"\\ufffd(\"");            /* bad continuation */
-  EXPECT("\xc0\xaf", "\"\\ufffd\\ufffd\"");   /* overlong '/' */
+  EXPECT("\xc3", "\"\\ufffd\"");            /* truncated at the end */
+  EXPECT("\xc3(", "\"\\ufffd(\"");          /* bad continuation */
+  EXPECT("\xc0\xaf", "\"\\ufffd\\ufffd\""); /* overlong '/' */
   EXPECT("\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\""); /* overlong */
   EXPECT("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""); /* surrogate */
-  EXPECT("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""); /* > U+10FFFF */
+  EXPECT("\xf4\x90\x80\x80",
+         "\"\\ufffd\\ufffd\\ufffd\\ufffd\""); /* > U+10FFFF */
   EXPECT("\xf5", "\"\\ufffd\"");
   EXPECT("\xe2\x82", "\"\\ufffd\\ufffd\"");
 }

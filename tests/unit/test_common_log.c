@@ -73,9 +73,13 @@ static char *slurp(void) {
 }
 
 static void one_line(const char *p) {
-  const struct log_access a = {.method = "GET", .path = p,
-                               .version = "HTTP/1.1", .remote = "192.0.2.1",
-                               .remote_port = 1, .status = 200, .bytes = 1};
+  const struct log_access a = {.method = "GET",
+                               .path = p,
+                               .version = "HTTP/1.1",
+                               .remote = "192.0.2.1",
+                               .remote_port = 1,
+                               .status = 200,
+                               .bytes = 1};
   log_access(&a);
 }
 
@@ -97,7 +101,8 @@ static void concurrent_lines_all_kept_in_order(void **state) {
   pthread_t th[THREADS];
   assert_int_equal(log_start(), 0);
   for (int t = 0; t < THREADS; t++)
-    assert_int_equal(pthread_create(&th[t], NULL, log_lines, (void *)(intptr_t)t), 0);
+    assert_int_equal(
+        pthread_create(&th[t], NULL, log_lines, (void *)(intptr_t)t), 0);
   for (int t = 0; t < THREADS; t++)
     pthread_join(th[t], NULL);
   log_flush();
@@ -164,8 +169,8 @@ static int child_line_kept(int how, int *status) {
       abort();
     if (how == 2) {
       /* a real fault: a store to a read-only page */
-      volatile char *page = mmap(NULL, 4096, PROT_READ,
-                                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      volatile char *page =
+          mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (page != MAP_FAILED)
         page[0] = 1;
       _exit(4);

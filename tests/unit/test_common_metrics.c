@@ -44,11 +44,16 @@ static void counts_by_route_method_code(void **state) {
   const char *t = render(m);
   has_line(t, "# TYPE http_requests_total counter");
   has_line(t, "http_requests_total{route=\"/\",method=\"GET\",code=\"200\"} 2");
-  has_line(t, "http_requests_total{route=\"/\",method=\"HEAD\",code=\"200\"} 1");
-  has_line(t, "http_requests_total{route=\"/notes/{id}\",method=\"DELETE\",code=\"404\"} 1");
-  has_line(t, "http_requests_total{route=\"unmatched\",method=\"GET\",code=\"404\"} 1");
+  has_line(t,
+           "http_requests_total{route=\"/\",method=\"HEAD\",code=\"200\"} 1");
+  has_line(t, "http_requests_total{route=\"/notes/"
+              "{id}\",method=\"DELETE\",code=\"404\"} 1");
+  has_line(
+      t,
+      "http_requests_total{route=\"unmatched\",method=\"GET\",code=\"404\"} 1");
   /* arbitrary client methods must not create series of their own */
-  has_line(t, "http_requests_total{route=\"/\",method=\"other\",code=\"405\"} 1");
+  has_line(t,
+           "http_requests_total{route=\"/\",method=\"other\",code=\"405\"} 1");
   assert_null(strstr(t, "BREW"));
   metrics_free(m);
   sb_free(&rendered);
@@ -61,17 +66,25 @@ static void histogram(void **state) {
   metrics_observe(m, 1, "GET", 200, 0.0004);
   metrics_observe(m, 1, "GET", 200, 0.005); /* exactly on an edge: le */
   metrics_observe(m, 1, "GET", 200, 0.3);
-  metrics_observe(m, 1, "GET", 200, 60);    /* beyond the last bucket */
+  metrics_observe(m, 1, "GET", 200, 60); /* beyond the last bucket */
   const char *t = render(m);
   has_line(t, "# TYPE http_request_duration_seconds histogram");
-  has_line(t, "http_request_duration_seconds_bucket{route=\"/notes/{id}\",le=\"0.0005\"} 1");
-  has_line(t, "http_request_duration_seconds_bucket{route=\"/notes/{id}\",le=\"0.005\"} 2");
-  has_line(t, "http_request_duration_seconds_bucket{route=\"/notes/{id}\",le=\"0.25\"} 2");
-  has_line(t, "http_request_duration_seconds_bucket{route=\"/notes/{id}\",le=\"0.5\"} 3");
-  has_line(t, "http_request_duration_seconds_bucket{route=\"/notes/{id}\",le=\"10\"} 3");
-  has_line(t, "http_request_duration_seconds_bucket{route=\"/notes/{id}\",le=\"+Inf\"} 4");
+  has_line(t, "http_request_duration_seconds_bucket{route=\"/notes/"
+              "{id}\",le=\"0.0005\"} 1");
+  has_line(t, "http_request_duration_seconds_bucket{route=\"/notes/"
+              "{id}\",le=\"0.005\"} 2");
+  has_line(t, "http_request_duration_seconds_bucket{route=\"/notes/"
+              "{id}\",le=\"0.25\"} 2");
+  has_line(t, "http_request_duration_seconds_bucket{route=\"/notes/"
+              "{id}\",le=\"0.5\"} 3");
+  has_line(t, "http_request_duration_seconds_bucket{route=\"/notes/"
+              "{id}\",le=\"10\"} 3");
+  has_line(t, "http_request_duration_seconds_bucket{route=\"/notes/"
+              "{id}\",le=\"+Inf\"} 4");
   has_line(t, "http_request_duration_seconds_count{route=\"/notes/{id}\"} 4");
-  has_line(t, "http_request_duration_seconds_sum{route=\"/notes/{id}\"} 60.305400000");
+  has_line(
+      t,
+      "http_request_duration_seconds_sum{route=\"/notes/{id}\"} 60.305400000");
   metrics_free(m);
   sb_free(&rendered);
 }
@@ -88,9 +101,11 @@ static void gauge_info_escaping(void **state) {
   const char *t = render(m);
   has_line(t, "# TYPE http_requests_in_flight gauge");
   has_line(t, "http_requests_in_flight 1");
-  has_line(t, "build_info{service=\"hello\",version=\"1.2.3\",variant=\"scratch\",revision=\"abc\"} 1");
+  has_line(t, "build_info{service=\"hello\",version=\"1.2.3\",variant="
+              "\"scratch\",revision=\"abc\"} 1");
   has_line(t, "process_start_time_seconds 1700000000.500");
-  has_line(t, "http_requests_total{route=\"/a\\\"b\\\\c\",method=\"GET\",code=\"200\"} 1");
+  has_line(t, "http_requests_total{route=\"/"
+              "a\\\"b\\\\c\",method=\"GET\",code=\"200\"} 1");
   metrics_free(m);
   sb_free(&rendered);
 }
@@ -103,7 +118,8 @@ static void series_cap(void **state) {
   for (int code = 100; code < 100 + 600; code++)
     metrics_observe(m, 0, "GET", code, 0);
   const char *t = render(m);
-  has_line(t, "http_requests_total{route=\"unmatched\",method=\"other\",code=\"other\"} 89");
+  has_line(t, "http_requests_total{route=\"unmatched\",method=\"other\",code="
+              "\"other\"} 89");
   has_line(t, "http_requests_total{route=\"/\",method=\"GET\",code=\"610\"} 1");
   assert_null(strstr(t, "code=\"611\""));
   metrics_free(m);

@@ -49,8 +49,8 @@ static void test_bounds(void **state) {
  * after an overflow reported as a range error. */
 static void test_rejects_junk(void **state) {
   (void)state;
-  const char *bad[] = {"", "-1", "+1", " 1", "1 ", "1a", "0x10", "1e3",
-                       "1.5", "99999999999999999999999x"};
+  const char *bad[] = {"",   "-1",   "+1",  " 1",  "1 ",
+                       "1a", "0x10", "1e3", "1.5", "99999999999999999999999x"};
   uint64_t v = 42;
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     if (parse(bad[i], UINT64_MAX, &v) != NUM_SYNTAX)

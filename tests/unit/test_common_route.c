@@ -54,7 +54,8 @@ static int h_fail(const struct svc_request *req, struct svc_response *resp) {
   svc_resp_text(resp, 200, "text/plain", "half-built");
   return -1;
 }
-static int h_badstatus(const struct svc_request *req, struct svc_response *resp) {
+static int h_badstatus(const struct svc_request *req,
+                       struct svc_response *resp) {
   (void)req;
   return svc_resp_text(resp, 42, "text/plain", "?");
 }
@@ -96,8 +97,8 @@ static void exact_paths(void **state) {
   assert_int_equal(r.status, 200);
   assert_null(seen_param);
   svc_response_free(&r);
-  const char *misses[] = {"/notesX", "/note", "", "//", "/notes/", "/Notes",
-                          "/notes/1/2", "*"};
+  const char *misses[] = {"/notesX", "/note",  "",           "//",
+                          "/notes/", "/Notes", "/notes/1/2", "*"};
   for (size_t i = 0; i < sizeof misses / sizeof misses[0]; i++) {
     assert_int_equal(dispatch("GET", misses[i], &r), -1);
     assert_int_equal(r.status, 404);
@@ -214,9 +215,9 @@ static void lookup_allocates_nothing(void **state) {
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     allocs = 0;
-    enum route_status st = route_match(table, N, cases[i].method, cases[i].path,
-                                       &idx, param, sizeof param, allow,
-                                       sizeof allow);
+    enum route_status st =
+        route_match(table, N, cases[i].method, cases[i].path, &idx, param,
+                    sizeof param, allow, sizeof allow);
     assert_int_equal(st, cases[i].want);
     assert_int_equal(allocs, 0);
   }
@@ -259,9 +260,12 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(lookup_allocates_nothing),
       cmocka_unit_test(allow_truncates_at_a_method),
-      cmocka_unit_test(exact_paths),     cmocka_unit_test(param_route),
-      cmocka_unit_test(method_not_allowed), cmocka_unit_test(head_is_get),
-      cmocka_unit_test(handler_failures), cmocka_unit_test(valid_patterns),
+      cmocka_unit_test(exact_paths),
+      cmocka_unit_test(param_route),
+      cmocka_unit_test(method_not_allowed),
+      cmocka_unit_test(head_is_get),
+      cmocka_unit_test(handler_failures),
+      cmocka_unit_test(valid_patterns),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,8 +17,10 @@
 static void fake_lookups(void **state) {
   (void)state;
   const struct svc_kv q[] = {{"wait", "2"}, {"Size", "9"}, {NULL, NULL}};
-  const struct svc_kv h[] = {{"Content-Type", "application/json"}, {NULL, NULL}};
-  struct svc_request req = {.method = "GET", .path = "/", .query = q, .headers = h};
+  const struct svc_kv h[] = {{"Content-Type", "application/json"},
+                             {NULL, NULL}};
+  struct svc_request req = {
+      .method = "GET", .path = "/", .query = q, .headers = h};
   assert_string_equal(svc_query(&req, "wait"), "2");
   assert_null(svc_query(&req, "size"));
   assert_null(svc_query(&req, "nope"));
@@ -34,8 +36,8 @@ struct seen {
   int calls;
 };
 
-static int record(void *cls, const char *key, size_t key_len,
-                  const char *value, size_t value_len) {
+static int record(void *cls, const char *key, size_t key_len, const char *value,
+                  size_t value_len) {
   struct seen *s = cls;
   size_t len = strlen(s->text);
   assert_int_equal(key_len, strlen(key));
@@ -51,11 +53,11 @@ static int record(void *cls, const char *key, size_t key_len,
  * count; fake requests not iterable (whoami's unit tests rely on it). */
 static void foreach_fake(void **state) {
   (void)state;
-  const struct svc_kv h[] = {{"X-B", "2"}, {"X-A", "1"}, {"X-B", "again"},
-                             {NULL, NULL}};
+  const struct svc_kv h[] = {
+      {"X-B", "2"}, {"X-A", "1"}, {"X-B", "again"}, {NULL, NULL}};
   const struct svc_kv q[] = {{"flag", NULL}, {"a", "1"}, {NULL, NULL}};
-  struct svc_request req = {.method = "GET", .path = "/", .query = q,
-                            .headers = h};
+  struct svc_request req = {
+      .method = "GET", .path = "/", .query = q, .headers = h};
   struct seen s = {{0}, 0, 0};
   assert_int_equal(svc_req_foreach_header(&req, record, &s), 3);
   assert_string_equal(s.text, "X-B=2;X-A=1;X-B=again;");
@@ -81,7 +83,8 @@ static void error_body(void **state) {
   assert_int_equal(svc_resp_error(&r, 400, "bad \"title\""), 0);
   assert_int_equal(r.status, 400);
   assert_string_equal(r.content_type, "application/json");
-  assert_string_equal(r.body, "{\"error\": \"bad \\\"title\\\"\", \"status\": 400}\n");
+  assert_string_equal(r.body,
+                      "{\"error\": \"bad \\\"title\\\"\", \"status\": 400}\n");
   assert_int_equal(r.body_len, strlen(r.body));
   svc_response_free(&r);
 }
@@ -155,7 +158,8 @@ static void stream_ownership(void **state) {
   struct svc_response r = SVC_RESPONSE_INIT;
   freed = 0;
   assert_int_equal(svc_resp_text(&r, 200, "text/plain", "old"), 0);
-  assert_int_equal(svc_resp_stream(&r, 200, "x/y", 5, fill_x, &one, count_free), 0);
+  assert_int_equal(svc_resp_stream(&r, 200, "x/y", 5, fill_x, &one, count_free),
+                   0);
   assert_null(r.body);
   assert_int_equal(r.body_len, 5);
   assert_ptr_equal(r.fill, fill_x);
@@ -166,7 +170,8 @@ static void stream_ownership(void **state) {
   svc_response_free(&r);
   assert_int_equal(freed, 1);
 
-  assert_int_equal(svc_resp_stream(&r, 200, "x/y", 5, fill_x, &one, count_free), 0);
+  assert_int_equal(svc_resp_stream(&r, 200, "x/y", 5, fill_x, &one, count_free),
+                   0);
   assert_int_equal(svc_resp_error(&r, 500, "internal error"), 0);
   assert_int_equal(freed, 2);
   assert_null(r.fill);
@@ -184,32 +189,35 @@ static void stream_ownership(void **state) {
  * path that forges a second text line. */
 static void access_line(void **state) {
   (void)state;
-  const struct log_access a = {.method = "GET", .path = "/x\n\"y\xff",
-                               .version = "HTTP/1.1", .remote = "127.0.0.1",
-                               .remote_port = 5555, .status = 200, .bytes = 12,
+  const struct log_access a = {.method = "GET",
+                               .path = "/x\n\"y\xff",
+                               .version = "HTTP/1.1",
+                               .remote = "127.0.0.1",
+                               .remote_port = 5555,
+                               .status = 200,
+                               .bytes = 12,
                                .seconds = 0.0015};
   struct sb b = SB_INIT;
   assert_int_equal(log_format_access(&b, SVC_LOG_JSON, "T", &a), 0);
-  assert_string_equal(b.buf,
-                      "{\"time\":\"T\",\"method\":\"GET\",\"path\":\"/x\\n\\\"y\\ufffd\","
-                      "\"proto\":\"HTTP/1.1\",\"status\":200,\"bytes\":12,"
-                      "\"duration_ms\":1.500,\"remote\":\"127.0.0.1\","
-                      "\"remote_port\":5555}\n");
+  assert_string_equal(
+      b.buf,
+      "{\"time\":\"T\",\"method\":\"GET\",\"path\":\"/x\\n\\\"y\\ufffd\","
+      "\"proto\":\"HTTP/1.1\",\"status\":200,\"bytes\":12,"
+      "\"duration_ms\":1.500,\"remote\":\"127.0.0.1\","
+      "\"remote_port\":5555}\n");
   sb_free(&b);
   assert_int_equal(log_format_access(&b, SVC_LOG_TEXT, "T", &a), 0);
-  assert_string_equal(b.buf, "T 127.0.0.1:5555 \"GET /x\\x0a\"y\\xff HTTP/1.1\" "
-                             "200 12 1.500ms\n");
+  assert_string_equal(b.buf,
+                      "T 127.0.0.1:5555 \"GET /x\\x0a\"y\\xff HTTP/1.1\" "
+                      "200 12 1.500ms\n");
   sb_free(&b);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(fake_lookups),
-      cmocka_unit_test(foreach_fake),
-      cmocka_unit_test(error_body),
-      cmocka_unit_test(bodies_and_headers),
-      cmocka_unit_test(bodiless_statuses),
-      cmocka_unit_test(stream_ownership),
+      cmocka_unit_test(fake_lookups),      cmocka_unit_test(foreach_fake),
+      cmocka_unit_test(error_body),        cmocka_unit_test(bodies_and_headers),
+      cmocka_unit_test(bodiless_statuses), cmocka_unit_test(stream_ownership),
       cmocka_unit_test(access_line),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

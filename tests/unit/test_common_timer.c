@@ -112,9 +112,9 @@ static void cut_leaves_a_margin(void **state) {
   (void)state;
   struct timespec at = {.tv_sec = 100, .tv_nsec = 5};
   uint64_t t0 = 100 * SEC + 5;
-  assert_int_equal(state_cut_ns(&at, 10), t0 + 9 * SEC);  /* 1 s margin */
-  assert_int_equal(state_cut_ns(&at, 2), t0 + 1 * SEC);   /* 1 s */
-  assert_int_equal(state_cut_ns(&at, 1), t0 + SEC / 2);   /* half */
+  assert_int_equal(state_cut_ns(&at, 10), t0 + 9 * SEC); /* 1 s margin */
+  assert_int_equal(state_cut_ns(&at, 2), t0 + 1 * SEC);  /* 1 s */
+  assert_int_equal(state_cut_ns(&at, 1), t0 + SEC / 2);  /* half */
   assert_int_equal(state_cut_ns(&at, 0), t0);
 }
 
@@ -220,8 +220,7 @@ int main(void) {
                                       reset),
       cmocka_unit_test(cut_leaves_a_margin),
       cmocka_unit_test_setup_teardown(draining_cuts_the_timer, reset, reset),
-      cmocka_unit_test_setup_teardown(stop_fires_what_is_pending, reset,
-                                      reset),
+      cmocka_unit_test_setup_teardown(stop_fires_what_is_pending, reset, reset),
       cmocka_unit_test_setup_teardown(dispatch_awaits_a_deferred_answer, reset,
                                       reset),
       cmocka_unit_test_setup_teardown(deferred_invalid_status_is_500, reset,

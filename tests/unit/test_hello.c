@@ -25,8 +25,8 @@ static void root_names_the_build(void **state) {
 /* Bug caught: the upload route misreporting what it received. */
 static void echo_counts_bytes(void **state) {
   (void)state;
-  struct svc_request req = {.method = "POST", .path = "/echo",
-                            .body = "abc\0def", .body_len = 7};
+  struct svc_request req = {
+      .method = "POST", .path = "/echo", .body = "abc\0def", .body_len = 7};
   struct svc_response r = SVC_RESPONSE_INIT;
   assert_int_equal(hello_echo(&req, &r), 0);
   assert_string_equal(r.body, "received 7 bytes\n");
@@ -40,7 +40,8 @@ static void routes_through_dispatch(void **state) {
   struct svc_response r = SVC_RESPONSE_INIT;
   char param[8];
   assert_int_equal(svc_dispatch(hello_service.routes, hello_service.nroutes,
-                                &req, &r, param, sizeof param), 0);
+                                &req, &r, param, sizeof param),
+                   0);
   assert_int_equal(r.status, 200);
   svc_response_free(&r);
   req.method = "GET";

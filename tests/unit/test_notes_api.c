@@ -16,8 +16,8 @@
 
 static const struct svc_kv json_headers[] = {
     {"Content-Type", "application/json"}, {NULL, NULL}};
-static const struct svc_kv text_headers[] = {
-    {"Content-Type", "text/plain"}, {NULL, NULL}};
+static const struct svc_kv text_headers[] = {{"Content-Type", "text/plain"},
+                                             {NULL, NULL}};
 
 struct call {
   struct svc_response resp;
@@ -88,7 +88,8 @@ static void test_create(void **state) {
   struct call c;
   run(*state, &c, "POST", "/notes", json_headers, NULL,
       "{\"title\":\"hello\",\"body\":\"world\"}");
-  expect(&c, 201, "{\"id\":1,\"title\":\"hello\",\"body\":\"world\",\"created\":\"");
+  expect(&c, 201,
+         "{\"id\":1,\"title\":\"hello\",\"body\":\"world\",\"created\":\"");
   assert_string_equal(c.resp.content_type, "application/json");
   assert_string_equal(header(&c.resp, "Location"), "/notes/1");
   svc_response_free(&c.resp);
@@ -100,7 +101,8 @@ static void test_create_415(void **state) {
   run(*state, &c, "POST", "/notes", text_headers, NULL, "{");
   expect(&c, 415, "\"error\": \"content type must be application/json\"");
   svc_response_free(&c.resp);
-  run(*state, &c, "POST", "/notes", NULL, NULL, "{\"title\":\"t\",\"body\":\"b\"}");
+  run(*state, &c, "POST", "/notes", NULL, NULL,
+      "{\"title\":\"t\",\"body\":\"b\"}");
   expect(&c, 415, NULL);
   svc_response_free(&c.resp);
 }
@@ -108,8 +110,11 @@ static void test_create_415(void **state) {
 /* Bug caught: a validation error answered 500 or without its reason. */
 static void test_create_400(void **state) {
   struct call c;
-  run(*state, &c, "POST", "/notes", json_headers, NULL, "{\"title\":1,\"body\":\"b\"}");
-  expect(&c, 400, "{\"error\": \"field \\\"title\\\" must be a string\", \"status\": 400}");
+  run(*state, &c, "POST", "/notes", json_headers, NULL,
+      "{\"title\":1,\"body\":\"b\"}");
+  expect(
+      &c, 400,
+      "{\"error\": \"field \\\"title\\\" must be a string\", \"status\": 400}");
   svc_response_free(&c.resp);
   run(*state, &c, "POST", "/notes", json_headers, NULL, NULL);
   expect(&c, 400, "request body is empty");

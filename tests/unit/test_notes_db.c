@@ -107,12 +107,13 @@ static void test_create_get(void **state) {
   struct db *db = open_mem(f);
   int64_t id = 0;
   char *json = NULL;
-  assert_int_equal(db_create(db, "hi \"you\"", 8, "line1\nline2", 11, &id, &json),
-                   DB_OK);
+  assert_int_equal(
+      db_create(db, "hi \"you\"", 8, "line1\nline2", 11, &id, &json), DB_OK);
   assert_int_equal(id, 1);
-  const char *want = "{\"id\":1,\"title\":\"hi \\\"you\\\"\",\"body\":\"line1\\nline2\","
-                     "\"created\":\"2023-11-14T22:13:20.123Z\","
-                     "\"updated\":\"2023-11-14T22:13:20.123Z\"}";
+  const char *want =
+      "{\"id\":1,\"title\":\"hi \\\"you\\\"\",\"body\":\"line1\\nline2\","
+      "\"created\":\"2023-11-14T22:13:20.123Z\","
+      "\"updated\":\"2023-11-14T22:13:20.123Z\"}";
   assert_string_equal(json, want);
   free(json);
   assert_int_equal(db_get(db, 1, &json), DB_OK);
@@ -137,7 +138,8 @@ static void test_create_exact_lengths(void **state) {
   struct db *db = open_mem(f);
   int64_t id;
   char *json = NULL;
-  assert_int_equal(db_create(db, "abcdef", 3, "xyz-ignored", 3, &id, &json), DB_OK);
+  assert_int_equal(db_create(db, "abcdef", 3, "xyz-ignored", 3, &id, &json),
+                   DB_OK);
   assert_non_null(strstr(json, "\"title\":\"abc\",\"body\":\"xyz\""));
   free(json);
 }
@@ -298,7 +300,8 @@ static void test_schema_and_pragmas_on_file(void **state) {
   v = side_query(f->path, "PRAGMA journal_mode");
   assert_string_equal(v, "wal");
   free(v);
-  v = side_query(f->path, "SELECT count(*) FROM sqlite_schema WHERE name = 'notes'");
+  v = side_query(f->path,
+                 "SELECT count(*) FROM sqlite_schema WHERE name = 'notes'");
   assert_string_equal(v, "1");
   free(v);
 }
@@ -362,7 +365,8 @@ static void test_open_corrupt(void **state) {
   for (int i = 0; i < 200; i++) {
     int64_t id;
     char *json;
-    assert_int_equal(db_create(f->db, "t", 1, body, sizeof body, &id, &json), DB_OK);
+    assert_int_equal(db_create(f->db, "t", 1, body, sizeof body, &id, &json),
+                     DB_OK);
     free(json);
   }
   db_close(f->db); /* checkpoints the WAL into the file */
@@ -371,7 +375,8 @@ static void test_open_corrupt(void **state) {
   assert_true(fd >= 0);
   unsigned char junk[200];
   memset(junk, 0xff, sizeof junk);
-  assert_int_equal(pwrite(fd, junk, sizeof junk, 4096 * 5), (ssize_t)sizeof junk);
+  assert_int_equal(pwrite(fd, junk, sizeof junk, 4096 * 5),
+                   (ssize_t)sizeof junk);
   assert_int_equal(close(fd), 0);
   assert_int_equal(db_open(f->path, &f->db, f->err, sizeof f->err), -1);
   assert_non_null(strstr(f->err, "quick_check failed: "));
@@ -430,22 +435,29 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_create_get, setup, teardown),
       cmocka_unit_test_setup_teardown(test_create_empty_body, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_create_exact_lengths, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_create_exact_lengths, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_get_not_found, setup, teardown),
       cmocka_unit_test_setup_teardown(test_list_pages, setup, teardown),
       cmocka_unit_test_setup_teardown(test_list_empty, setup, teardown),
       cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_replace_clock_backwards, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_replace_clock_backwards, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
       cmocka_unit_test_setup_teardown(test_commit_failure, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_schema_and_pragmas_on_file, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_schema_and_pragmas_on_file, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_persistence, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_open_missing_dir, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_open_not_a_database, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_open_not_a_database, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_open_corrupt, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_open_read_only_file, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_open_dir_not_writable, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_open_read_only_file, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_open_dir_not_writable, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_open_path_is_dir, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

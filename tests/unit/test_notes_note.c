@@ -47,9 +47,11 @@ static void test_rejects(void **state) {
       {"null", 0, "request body must be a JSON object"},
       {"{\"title\":1,\"body\":\"b\"}", 0, "field \"title\" must be a string"},
       {"{\"title\":\"t\",\"body\":null}", 0, "field \"body\" must be a string"},
-      {"{\"title\":[\"t\"],\"body\":\"b\"}", 0, "field \"title\" must be a string"},
+      {"{\"title\":[\"t\"],\"body\":\"b\"}", 0,
+       "field \"title\" must be a string"},
       {"{\"title\":\"t\",\"body\":{}}", 0, "field \"body\" must be a string"},
-      {"{\"title\":true,\"body\":\"b\"}", 0, "field \"title\" must be a string"},
+      {"{\"title\":true,\"body\":\"b\"}", 0,
+       "field \"title\" must be a string"},
       {"{\"title\":\"t\"}", 0, "missing field \"body\""},
       {"{\"body\":\"b\"}", 0, "missing field \"title\""},
       {"{}", 0, "missing field \"title\""},
@@ -58,11 +60,15 @@ static void test_rejects(void **state) {
       {"{\"a\\\"b\":1}", 0, "unknown field \"a?b\""},
       {"{\"title\":\"t\",\"title\":\"u\",\"body\":\"b\"}", 0,
        "duplicate field \"title\""},
-      {"{\"title\":\"\",\"body\":\"b\"}", 0, "field \"title\" must not be empty"},
+      {"{\"title\":\"\",\"body\":\"b\"}", 0,
+       "field \"title\" must not be empty"},
       {"{\"title\":\"a\0\",\"body\":\"b\"}",
-       sizeof "{\"title\":\"a\0\",\"body\":\"b\"}" - 1, "request body contains a NUL byte"},
-      {"{\"title\":\"\xff\",\"body\":\"b\"}", 0, "request body is not valid UTF-8"},
-      {"{\"title\":\"\xc0\xaf\",\"body\":\"b\"}", 0, "request body is not valid UTF-8"},
+       sizeof "{\"title\":\"a\0\",\"body\":\"b\"}" - 1,
+       "request body contains a NUL byte"},
+      {"{\"title\":\"\xff\",\"body\":\"b\"}", 0,
+       "request body is not valid UTF-8"},
+      {"{\"title\":\"\xc0\xaf\",\"body\":\"b\"}", 0,
+       "request body is not valid UTF-8"},
       {"{\"title\":\"a\\u0000b\",\"body\":\"b\"}", 0,
        "JSON strings must not contain \\u0000"},
       {"{\"title\":\"t\",\"body\":\"\\u0000\"}", 0,
@@ -102,8 +108,9 @@ static char *note_with(const char *title_fill, size_t tn, const char *body_fill,
   return s;
 }
 
-static enum note_result parse_str(void *p, const char *json, struct note_input *in,
-                                  char *err, size_t errlen) {
+static enum note_result parse_str(void *p, const char *json,
+                                  struct note_input *in, char *err,
+                                  size_t errlen) {
   return note_parse(p, json, strlen(json), in, err, errlen);
 }
 
@@ -151,8 +158,9 @@ static void test_lengths(void **state) {
 static void test_accepts(void **state) {
   struct note_input in;
   char err[256];
-  assert_int_equal(parse_str(*state, " {\"body\" : \"\", \"title\":\"a\\nb\"} \n",
-                             &in, err, sizeof err),
+  assert_int_equal(parse_str(*state,
+                             " {\"body\" : \"\", \"title\":\"a\\nb\"} \n", &in,
+                             err, sizeof err),
                    NOTE_OK);
   assert_string_equal(in.title, "a\nb");
   assert_int_equal(in.title_len, 3);
@@ -160,9 +168,10 @@ static void test_accepts(void **state) {
   assert_int_equal(in.body_len, 0);
   note_input_free(&in);
 
-  assert_int_equal(parse_str(*state, "{\"title\":\"\\\\u0000\",\"body\":\"\\ud83d\\ude00\"}",
-                             &in, err, sizeof err),
-                   NOTE_OK);
+  assert_int_equal(
+      parse_str(*state, "{\"title\":\"\\\\u0000\",\"body\":\"\\ud83d\\ude00\"}",
+                &in, err, sizeof err),
+      NOTE_OK);
   assert_string_equal(in.title, "\\u0000");
   assert_string_equal(in.body, "\xf0\x9f\x98\x80");
   note_input_free(&in);
@@ -174,17 +183,17 @@ static void test_utf8(void **state) {
   (void)state;
   assert_true(utf8_valid("", 0));
   assert_true(utf8_valid("plain", 5));
-  assert_true(utf8_valid("\xe2\x82\xac", 3));         /* U+20AC */
-  assert_true(utf8_valid("\xf4\x8f\xbf\xbf", 4));     /* U+10FFFF */
-  assert_true(utf8_valid("\xed\x9f\xbf", 3));         /* U+D7FF */
-  assert_false(utf8_valid("\xc0\x80", 2));            /* overlong NUL */
-  assert_false(utf8_valid("\xe0\x80\xaf", 3));        /* overlong '/' */
-  assert_false(utf8_valid("\xf0\x80\x80\xaf", 4));    /* overlong */
-  assert_false(utf8_valid("\xed\xa0\x80", 3));        /* U+D800 */
-  assert_false(utf8_valid("\xf4\x90\x80\x80", 4));    /* U+110000 */
-  assert_false(utf8_valid("\xe2\x82", 2));            /* truncated */
-  assert_false(utf8_valid("\x80", 1));                /* lone continuation */
-  assert_false(utf8_valid("\xe2\x28\xa1", 3));        /* bad continuation */
+  assert_true(utf8_valid("\xe2\x82\xac", 3));      /* U+20AC */
+  assert_true(utf8_valid("\xf4\x8f\xbf\xbf", 4));  /* U+10FFFF */
+  assert_true(utf8_valid("\xed\x9f\xbf", 3));      /* U+D7FF */
+  assert_false(utf8_valid("\xc0\x80", 2));         /* overlong NUL */
+  assert_false(utf8_valid("\xe0\x80\xaf", 3));     /* overlong '/' */
+  assert_false(utf8_valid("\xf0\x80\x80\xaf", 4)); /* overlong */
+  assert_false(utf8_valid("\xed\xa0\x80", 3));     /* U+D800 */
+  assert_false(utf8_valid("\xf4\x90\x80\x80", 4)); /* U+110000 */
+  assert_false(utf8_valid("\xe2\x82", 2));         /* truncated */
+  assert_false(utf8_valid("\x80", 1));             /* lone continuation */
+  assert_false(utf8_valid("\xe2\x28\xa1", 3));     /* bad continuation */
   assert_false(utf8_valid("\xff", 1));
 }
 
@@ -195,7 +204,8 @@ static void test_nul_escape(void **state) {
   /* "\u00001" is \u0000 followed by '1'. */
   const char *yes[] = {"\"\\u0000\"", "\"\\n\\u0000\"", "\"a\\\\\\u0000\"",
                        "\"\\u00001\""};
-  const char *no[] = {"\"\\\\u0000\"", "\"u0000\"", "\"\\u000\"", "\"\\u0001\""};
+  const char *no[] = {"\"\\\\u0000\"", "\"u0000\"", "\"\\u000\"",
+                      "\"\\u0001\""};
   for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
     assert_true(note_has_nul_escape(yes[i], strlen(yes[i])));
   for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
@@ -229,8 +239,18 @@ static void test_parse_uint(void **state) {
   assert_int_equal(note_parse_uint("100", 1, 100, &v), 0);
   assert_int_equal(note_parse_uint("9223372036854775807", 1, INT64_MAX, &v), 0);
   assert_true(v == INT64_MAX);
-  const char *bad[] = {NULL, "", "0", "101", "-1", "+1", " 1", "1 ", "1a",
-                       "0x10", "1e3", "9223372036854775808",
+  const char *bad[] = {NULL,
+                       "",
+                       "0",
+                       "101",
+                       "-1",
+                       "+1",
+                       " 1",
+                       "1 ",
+                       "1a",
+                       "0x10",
+                       "1e3",
+                       "9223372036854775808",
                        "99999999999999999999"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     if (note_parse_uint(bad[i], 1, i >= 11 ? INT64_MAX : 100, &v) != -1)

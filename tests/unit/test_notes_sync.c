@@ -72,7 +72,9 @@ struct gated_file {
 };
 #define REAL(f) (((struct gated_file *)(f))->real)
 
-static int g_close(sqlite3_file *f) { return REAL(f)->pMethods->xClose(REAL(f)); }
+static int g_close(sqlite3_file *f) {
+  return REAL(f)->pMethods->xClose(REAL(f));
+}
 static int g_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o) {
   return REAL(f)->pMethods->xRead(REAL(f), b, n, o);
 }
@@ -99,7 +101,9 @@ static int g_sync(sqlite3_file *f, int flags) {
 static int g_size(sqlite3_file *f, sqlite3_int64 *size) {
   return REAL(f)->pMethods->xFileSize(REAL(f), size);
 }
-static int g_lock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xLock(REAL(f), l); }
+static int g_lock(sqlite3_file *f, int l) {
+  return REAL(f)->pMethods->xLock(REAL(f), l);
+}
 static int g_unlock(sqlite3_file *f, int l) {
   return REAL(f)->pMethods->xUnlock(REAL(f), l);
 }
@@ -109,17 +113,22 @@ static int g_reserved(sqlite3_file *f, int *out) {
 static int g_control(sqlite3_file *f, int op, void *arg) {
   return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
 }
-static int g_sector(sqlite3_file *f) { return REAL(f)->pMethods->xSectorSize(REAL(f)); }
+static int g_sector(sqlite3_file *f) {
+  return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
 static int g_device(sqlite3_file *f) {
   return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
 }
-static int g_shm_map(sqlite3_file *f, int pg, int sz, int ext, void volatile **p) {
+static int g_shm_map(sqlite3_file *f, int pg, int sz, int ext,
+                     void volatile **p) {
   return REAL(f)->pMethods->xShmMap(REAL(f), pg, sz, ext, p);
 }
 static int g_shm_lock(sqlite3_file *f, int off, int n, int flags) {
   return REAL(f)->pMethods->xShmLock(REAL(f), off, n, flags);
 }
-static void g_shm_barrier(sqlite3_file *f) { REAL(f)->pMethods->xShmBarrier(REAL(f)); }
+static void g_shm_barrier(sqlite3_file *f) {
+  REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
 static int g_shm_unmap(sqlite3_file *f, int del) {
   return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
 }
@@ -130,14 +139,25 @@ static int g_unfetch(sqlite3_file *f, sqlite3_int64 o, void *p) {
   return REAL(f)->pMethods->xUnfetch(REAL(f), o, p);
 }
 
-static const sqlite3_io_methods gated_io = {
-    .iVersion = 3, .xClose = g_close, .xRead = g_read, .xWrite = g_write,
-    .xTruncate = g_truncate, .xSync = g_sync, .xFileSize = g_size,
-    .xLock = g_lock, .xUnlock = g_unlock, .xCheckReservedLock = g_reserved,
-    .xFileControl = g_control, .xSectorSize = g_sector,
-    .xDeviceCharacteristics = g_device, .xShmMap = g_shm_map,
-    .xShmLock = g_shm_lock, .xShmBarrier = g_shm_barrier,
-    .xShmUnmap = g_shm_unmap, .xFetch = g_fetch, .xUnfetch = g_unfetch};
+static const sqlite3_io_methods gated_io = {.iVersion = 3,
+                                            .xClose = g_close,
+                                            .xRead = g_read,
+                                            .xWrite = g_write,
+                                            .xTruncate = g_truncate,
+                                            .xSync = g_sync,
+                                            .xFileSize = g_size,
+                                            .xLock = g_lock,
+                                            .xUnlock = g_unlock,
+                                            .xCheckReservedLock = g_reserved,
+                                            .xFileControl = g_control,
+                                            .xSectorSize = g_sector,
+                                            .xDeviceCharacteristics = g_device,
+                                            .xShmMap = g_shm_map,
+                                            .xShmLock = g_shm_lock,
+                                            .xShmBarrier = g_shm_barrier,
+                                            .xShmUnmap = g_shm_unmap,
+                                            .xFetch = g_fetch,
+                                            .xUnfetch = g_unfetch};
 
 static int v_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags,
                   int *out) {
@@ -185,13 +205,20 @@ static int v_time64(sqlite3_vfs *v, sqlite3_int64 *out) {
 static void register_gated_vfs(void) {
   real_vfs = sqlite3_vfs_find("unix");
   assert_non_null(real_vfs);
-  gated_vfs = (sqlite3_vfs){
-      .iVersion = 2, .szOsFile = (int)sizeof(struct gated_file) + real_vfs->szOsFile,
-      .mxPathname = real_vfs->mxPathname, .zName = "gated",
-      .xOpen = v_open, .xDelete = v_delete, .xAccess = v_access,
-      .xFullPathname = v_full, .xRandomness = v_random, .xSleep = v_sleep,
-      .xCurrentTime = v_time, .xGetLastError = v_error,
-      .xCurrentTimeInt64 = v_time64};
+  gated_vfs = (sqlite3_vfs){.iVersion = 2,
+                            .szOsFile = (int)sizeof(struct gated_file) +
+                                        real_vfs->szOsFile,
+                            .mxPathname = real_vfs->mxPathname,
+                            .zName = "gated",
+                            .xOpen = v_open,
+                            .xDelete = v_delete,
+                            .xAccess = v_access,
+                            .xFullPathname = v_full,
+                            .xRandomness = v_random,
+                            .xSleep = v_sleep,
+                            .xCurrentTime = v_time,
+                            .xGetLastError = v_error,
+                            .xCurrentTimeInt64 = v_time64};
   assert_int_equal(sqlite3_vfs_register(&gated_vfs, 1), SQLITE_OK);
 }
 
@@ -209,10 +236,13 @@ struct call {
 };
 
 static void call_run(struct call *c) {
-  struct svc_request req = {.method = c->method, .path = c->path,
-                            .version = "HTTP/1.1", .body = c->body,
+  struct svc_request req = {.method = c->method,
+                            .path = c->path,
+                            .version = "HTTP/1.1",
+                            .body = c->body,
                             .body_len = c->body != NULL ? strlen(c->body) : 0,
-                            .remote_addr = "127.0.0.1", .ctx = c->ctx,
+                            .remote_addr = "127.0.0.1",
+                            .ctx = c->ctx,
                             .headers = json_headers};
   memset(&c->resp, 0, sizeof c->resp);
   svc_dispatch(notes_routes, notes_nroutes, &req, &c->resp, c->param,
@@ -304,7 +334,9 @@ static int teardown(void **state) {
  * to readers before it is committed. */
 static void reads_pass_a_write_waiting_for_fsync(void **state) {
   struct fx *f = *state;
-  struct call first = {.ctx = f->ctx, .method = "POST", .path = "/notes",
+  struct call first = {.ctx = f->ctx,
+                       .method = "POST",
+                       .path = "/notes",
                        .body = "{\"title\":\"one\",\"body\":\"kept\"}"};
   call_run(&first);
   assert_int_equal(first.resp.status, 201);
@@ -316,7 +348,9 @@ static void reads_pass_a_write_waiting_for_fsync(void **state) {
 
   /* A write whose COMMIT waits for its fsync at the closed gate. */
   gate_set(true);
-  struct call write = {.ctx = f->ctx, .method = "POST", .path = "/notes",
+  struct call write = {.ctx = f->ctx,
+                       .method = "POST",
+                       .path = "/notes",
                        .body = "{\"title\":\"two\",\"body\":\"slow\"}"};
   pthread_t wt;
   assert_int_equal(pthread_create(&wt, NULL, call_thread, &write), 0);
@@ -369,9 +403,13 @@ static void reads_pass_a_write_waiting_for_fsync(void **state) {
 static void writes_wait_their_turn(void **state) {
   struct fx *f = *state;
   gate_set(true);
-  struct call w1 = {.ctx = f->ctx, .method = "POST", .path = "/notes",
+  struct call w1 = {.ctx = f->ctx,
+                    .method = "POST",
+                    .path = "/notes",
                     .body = "{\"title\":\"a\",\"body\":\"1\"}"};
-  struct call w2 = {.ctx = f->ctx, .method = "PUT", .path = "/notes/1",
+  struct call w2 = {.ctx = f->ctx,
+                    .method = "PUT",
+                    .path = "/notes/1",
                     .body = "{\"title\":\"b\",\"body\":\"2\"}"};
   pthread_t t1, t2;
   assert_int_equal(pthread_create(&t1, NULL, call_thread, &w1), 0);

@@ -26,8 +26,7 @@ static int after_calls;
 
 int __real_svc_after(uint64_t ms, void (*fn)(void *cls, bool cut), void *cls);
 int __wrap_svc_after(uint64_t ms, void (*fn)(void *cls, bool cut), void *cls);
-int __wrap_svc_after(uint64_t ms, void (*fn)(void *cls, bool cut), void *cls)
-{
+int __wrap_svc_after(uint64_t ms, void (*fn)(void *cls, bool cut), void *cls) {
   after_calls++;
   if (!cut_now)
     return __real_svc_after(ms, fn, cls);
@@ -36,18 +35,20 @@ int __wrap_svc_after(uint64_t ms, void (*fn)(void *cls, bool cut), void *cls)
 }
 
 static struct svc_request request(const char *path, const struct svc_kv *query,
-                                  const struct svc_kv *headers)
-{
-  struct svc_request req = {
-      .method = "GET", .path = path, .version = "HTTP/1.1",
-      .remote_addr = "192.0.2.7", .remote_port = 4242, .ctx = &ctx,
-      .query = query, .headers = headers};
+                                  const struct svc_kv *headers) {
+  struct svc_request req = {.method = "GET",
+                            .path = path,
+                            .version = "HTTP/1.1",
+                            .remote_addr = "192.0.2.7",
+                            .remote_port = 4242,
+                            .ctx = &ctx,
+                            .query = query,
+                            .headers = headers};
   return req;
 }
 
 static const char *resp_header(const struct svc_response *resp,
-                               const char *name)
-{
+                               const char *name) {
   size_t i;
 
   for (i = 0; i < resp->nheaders; i++) {
@@ -59,8 +60,7 @@ static const char *resp_header(const struct svc_response *resp,
 
 /* Runs handler and expects status with a body containing want. */
 static void expect(svc_handler handler, const struct svc_request *req,
-                   int status, const char *want)
-{
+                   int status, const char *want) {
   struct svc_response resp = SVC_RESPONSE_INIT;
 
   assert_int_equal(handler(req, &resp), 0);
@@ -71,8 +71,7 @@ static void expect(svc_handler handler, const struct svc_request *req,
   svc_response_free(&resp);
 }
 
-static void data_fails(const char *size, const char *want)
-{
+static void data_fails(const char *size, const char *want) {
   const struct svc_kv q[] = {{"size", size}, {NULL, NULL}};
   struct svc_request req = request("/data", q, NULL);
 
@@ -81,8 +80,7 @@ static void data_fails(const char *size, const char *want)
 
 /* Bug caught: bad sizes served (as 0 or as a huge allocation) instead of a
  * 400 naming the problem. */
-static void test_data_bad_sizes(void **state)
-{
+static void test_data_bad_sizes(void **state) {
   struct svc_request req = request("/data", NULL, NULL);
 
   (void)state;
@@ -96,8 +94,7 @@ static void test_data_bad_sizes(void **state)
 }
 
 /* Bug caught: the limit not applied, applied off by one, or not named. */
-static void test_data_over_max(void **state)
-{
+static void test_data_over_max(void **state) {
   (void)state;
   data_fails("1001", "invalid size: 1001 bytes exceeds the maximum of 1000 "
                      "bytes (--max-data, WHOAMI_MAX_DATA)");
@@ -107,8 +104,7 @@ static void test_data_over_max(void **state)
 /* Bug caught: a wrong byte count, a wrong content type, a body buffered in
  * memory (size bytes allocated) instead of streamed, a stream that writes
  * past the block it is given or anything but zeros. */
-static void test_data_sizes(void **state)
-{
+static void test_data_sizes(void **state) {
   static const char *const sizes[] = {"0", "1", "1000"};
   static const size_t want[] = {0, 1, 1000};
   size_t i;
@@ -148,10 +144,12 @@ static void test_data_sizes(void **state)
 
 /* Bug caught: headers missing, reordered or duplicates merged; request
  * facts (remote, method, protocol) wrong. */
-static void test_root_text(void **state)
-{
-  const struct svc_kv h[] = {{"Host", "h:1"}, {"X-B", "2"}, {"X-A", "1"},
-                             {"X-A", "again"}, {NULL, NULL}};
+static void test_root_text(void **state) {
+  const struct svc_kv h[] = {{"Host", "h:1"},
+                             {"X-B", "2"},
+                             {"X-A", "1"},
+                             {"X-A", "again"},
+                             {NULL, NULL}};
   struct svc_request req = request("/", NULL, h);
   struct svc_response resp = SVC_RESPONSE_INIT;
 
@@ -171,10 +169,9 @@ static void test_root_text(void **state)
 
 /* Bug caught: the query string dropped from URL, or not re-encoded (a
  * decoded space or newline would reach the output raw). */
-static void test_root_url_with_query(void **state)
-{
-  const struct svc_kv q[] = {{"a", "1"}, {"b", "x y\n"}, {"flag", NULL},
-                             {NULL, NULL}};
+static void test_root_url_with_query(void **state) {
+  const struct svc_kv q[] = {
+      {"a", "1"}, {"b", "x y\n"}, {"flag", NULL}, {NULL, NULL}};
   struct svc_request req = request("/", q, NULL);
 
   (void)state;
@@ -182,8 +179,7 @@ static void test_root_url_with_query(void **state)
 }
 
 /* Bug caught: Accept ignored on /, or /api answering text. */
-static void test_negotiation(void **state)
-{
+static void test_negotiation(void **state) {
   const struct svc_kv json[] = {{"Accept", "application/json"}, {NULL, NULL}};
   const struct svc_kv any[] = {{"Accept", "*/*"}, {NULL, NULL}};
   struct svc_request root_json = request("/", NULL, json);
@@ -204,8 +200,7 @@ static void test_negotiation(void **state)
   svc_response_free(&resp);
 }
 
-static void wait_fails(const char *wait, const char *want)
-{
+static void wait_fails(const char *wait, const char *want) {
   const struct svc_kv q[] = {{"wait", wait}, {NULL, NULL}};
   struct svc_request req = request("/", q, NULL);
 
@@ -216,8 +211,7 @@ static void wait_fails(const char *wait, const char *want)
 
 /* Bug caught: malformed or excessive waits accepted (a client could hold
  * a thread for ever). */
-static void test_wait_errors(void **state)
-{
+static void test_wait_errors(void **state) {
   (void)state;
   wait_fails("", "invalid duration: empty value");
   wait_fails("soon", "invalid duration: expected decimal digits");
@@ -233,8 +227,7 @@ static void test_wait_errors(void **state)
  * this failed about 1 run in 6), or the handler blocking for the wait
  * instead of deferring the answer (a thread held per waiting request).
  * Only lower bounds: load can lengthen a wait, never shorten it. */
-static void test_wait_delays(void **state)
-{
+static void test_wait_delays(void **state) {
   const struct svc_kv q[] = {{"wait", "120ms"}, {NULL, NULL}};
   struct svc_request req = request("/", q, NULL);
   struct svc_response resp = SVC_RESPONSE_INIT;
@@ -264,8 +257,7 @@ static void test_wait_delays(void **state)
 
 /* Bug caught: a wait the drain cut short not flagged (a client could not
  * tell a cut demo wait from a full one), or its answer lost. */
-static void test_wait_cut(void **state)
-{
+static void test_wait_cut(void **state) {
   const struct svc_kv q[] = {{"wait", "500ms"}, {NULL, NULL}};
   struct svc_request req = request("/api", q, NULL);
   struct svc_response resp = SVC_RESPONSE_INIT;
@@ -284,8 +276,7 @@ static void test_wait_cut(void **state)
 }
 
 /* Bug caught: a request without ?wait= deferred or delayed. */
-static void test_no_wait_answers_at_once(void **state)
-{
+static void test_no_wait_answers_at_once(void **state) {
   struct svc_request req = request("/", NULL, NULL);
   struct svc_response resp = SVC_RESPONSE_INIT;
 
@@ -298,8 +289,7 @@ static void test_no_wait_answers_at_once(void **state)
   svc_response_free(&resp);
 }
 
-int main(void)
-{
+int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_data_bad_sizes),
       cmocka_unit_test(test_data_over_max),

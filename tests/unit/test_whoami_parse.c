@@ -13,8 +13,7 @@
 #define SENTINEL UINT64_C(0xdeadbeef)
 
 /* Expects text to fail with a message containing want, out untouched. */
-static void size_fails(const char *text, uint64_t max, const char *want)
-{
+static void size_fails(const char *text, uint64_t max, const char *want) {
   char err[128] = "";
   uint64_t out = SENTINEL;
 
@@ -23,8 +22,7 @@ static void size_fails(const char *text, uint64_t max, const char *want)
   assert_true(out == SENTINEL);
 }
 
-static void duration_fails(const char *text, uint64_t max, const char *want)
-{
+static void duration_fails(const char *text, uint64_t max, const char *want) {
   char err[128] = "";
   uint64_t out = SENTINEL;
 
@@ -33,8 +31,7 @@ static void duration_fails(const char *text, uint64_t max, const char *want)
   assert_true(out == SENTINEL);
 }
 
-static uint64_t size_ok(const char *text, uint64_t max)
-{
+static uint64_t size_ok(const char *text, uint64_t max) {
   char err[128] = "";
   uint64_t out = SENTINEL;
 
@@ -42,8 +39,7 @@ static uint64_t size_ok(const char *text, uint64_t max)
   return out;
 }
 
-static uint64_t duration_ok(const char *text, uint64_t max)
-{
+static uint64_t duration_ok(const char *text, uint64_t max) {
   char err[128] = "";
   uint64_t out = SENTINEL;
 
@@ -52,8 +48,7 @@ static uint64_t duration_ok(const char *text, uint64_t max)
 }
 
 /* Bug caught: units ignored or multiplied wrongly, zero rejected. */
-static void test_size_accepted_forms(void **state)
-{
+static void test_size_accepted_forms(void **state) {
   (void)state;
   assert_true(size_ok("0", UINT64_MAX) == 0);
   assert_true(size_ok("1", UINT64_MAX) == 1);
@@ -67,30 +62,26 @@ static void test_size_accepted_forms(void **state)
 }
 
 /* Bug caught: a missing parameter treated as 0. */
-static void test_size_missing(void **state)
-{
+static void test_size_missing(void **state) {
   (void)state;
   size_fails(NULL, UINT64_MAX, "missing size");
 }
 
 /* Bug caught: "" parsed as 0 (strtoull's behaviour). */
-static void test_size_empty(void **state)
-{
+static void test_size_empty(void **state) {
   (void)state;
   size_fails("", UINT64_MAX, "invalid size: empty value");
 }
 
 /* Bug caught: "-1" wrapping to UINT64_MAX (strtoull accepts a sign). */
-static void test_size_negative(void **state)
-{
+static void test_size_negative(void **state) {
   (void)state;
   size_fails("-1", UINT64_MAX, "invalid size: negative value");
   size_fails("-0", UINT64_MAX, "invalid size: negative value");
 }
 
 /* Bug caught: junk, signs or whitespace accepted or partially parsed. */
-static void test_size_junk(void **state)
-{
+static void test_size_junk(void **state) {
   (void)state;
   size_fails("abc", UINT64_MAX, "invalid size: expected decimal digits");
   size_fails("+5", UINT64_MAX, "invalid size: expected decimal digits");
@@ -101,10 +92,10 @@ static void test_size_junk(void **state)
 }
 
 /* Bug caught: unit matching by prefix or case-insensitively ("5kb"). */
-static void test_size_unit_errors(void **state)
-{
+static void test_size_unit_errors(void **state) {
   (void)state;
-  size_fails("5kb", UINT64_MAX, "unknown unit (use no unit, B, KiB, MiB or GiB)");
+  size_fails("5kb", UINT64_MAX,
+             "unknown unit (use no unit, B, KiB, MiB or GiB)");
   size_fails("5KiBx", UINT64_MAX, "unknown unit");
   size_fails("5Ki", UINT64_MAX, "unknown unit");
   size_fails("5MB", UINT64_MAX, "unknown unit");
@@ -113,10 +104,10 @@ static void test_size_unit_errors(void **state)
 }
 
 /* Bug caught: silent wrap-around on digits or on the unit factor. */
-static void test_size_overflow(void **state)
-{
+static void test_size_overflow(void **state) {
   (void)state;
-  size_fails("18446744073709551616", UINT64_MAX, "invalid size: value too large");
+  size_fails("18446744073709551616", UINT64_MAX,
+             "invalid size: value too large");
   size_fails("99999999999999999999999", UINT64_MAX,
              "invalid size: value too large");
   size_fails("17179869184GiB", UINT64_MAX, "invalid size: value too large");
@@ -124,8 +115,7 @@ static void test_size_overflow(void **state)
 
 /* Bug caught: an off-by-one at the limit, or a message that does not name
  * the limit. */
-static void test_size_max(void **state)
-{
+static void test_size_max(void **state) {
   (void)state;
   assert_true(size_ok("16777216", 16777216) == 16777216);
   assert_true(size_ok("16MiB", 16777216) == 16777216);
@@ -136,8 +126,7 @@ static void test_size_max(void **state)
 }
 
 /* Bug caught: a message cut without a NUL, or a write past errlen. */
-static void test_size_small_err_buffer(void **state)
-{
+static void test_size_small_err_buffer(void **state) {
   char err[8];
   uint64_t out = SENTINEL;
 
@@ -150,8 +139,7 @@ static void test_size_small_err_buffer(void **state)
 }
 
 /* Bug caught: a plain number not read as milliseconds, wrong factors. */
-static void test_duration_accepted_forms(void **state)
-{
+static void test_duration_accepted_forms(void **state) {
   (void)state;
   assert_true(duration_ok("0", UINT64_MAX) == 0);
   assert_true(duration_ok("250", UINT64_MAX) == 250);
@@ -162,13 +150,13 @@ static void test_duration_accepted_forms(void **state)
 }
 
 /* Bug caught: any error path of the duration grammar accepted. */
-static void test_duration_errors(void **state)
-{
+static void test_duration_errors(void **state) {
   (void)state;
   duration_fails(NULL, UINT64_MAX, "missing duration");
   duration_fails("", UINT64_MAX, "invalid duration: empty value");
   duration_fails("-5", UINT64_MAX, "invalid duration: negative value");
-  duration_fails("soon", UINT64_MAX, "invalid duration: expected decimal digits");
+  duration_fails("soon", UINT64_MAX,
+                 "invalid duration: expected decimal digits");
   duration_fails("ms", UINT64_MAX, "invalid duration: expected decimal digits");
   duration_fails("5h", UINT64_MAX,
                  "unknown unit (use no unit for milliseconds, ms, s or m)");
@@ -182,8 +170,7 @@ static void test_duration_errors(void **state)
 }
 
 /* Bug caught: the bound checked before the unit is applied ("31s" < 30000). */
-static void test_duration_max(void **state)
-{
+static void test_duration_max(void **state) {
   (void)state;
   assert_true(duration_ok("30s", 30000) == 30000);
   assert_true(duration_ok("30000", 30000) == 30000);
@@ -195,8 +182,7 @@ static void test_duration_max(void **state)
 
 /* Bug caught: JSON only on an exact "application/json" header, or JSON for
  * browsers and curl (wildcards), or q-values ignored. */
-static void test_accept_negotiation(void **state)
-{
+static void test_accept_negotiation(void **state) {
   (void)state;
   assert_int_equal(whoami_accept_json(NULL), 0);
   assert_int_equal(whoami_accept_json(""), 0);
@@ -226,8 +212,7 @@ static void test_accept_negotiation(void **state)
   assert_int_equal(whoami_accept_json(",,application/json,,"), 1);
 }
 
-int main(void)
-{
+int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_size_accepted_forms),
       cmocka_unit_test(test_size_missing),

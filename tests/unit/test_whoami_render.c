@@ -12,16 +12,18 @@
 
 #include "../../services/whoami/render.h"
 
-#define HDR(n, v) {.name = (n), .name_len = sizeof(n) - 1, .value = (v), \
-                   .value_len = sizeof(v) - 1}
+#define HDR(n, v)                                                              \
+  {                                                                            \
+    .name = (n), .name_len = sizeof(n) - 1, .value = (v),                      \
+    .value_len = sizeof(v) - 1                                                 \
+  }
 
 static const struct whoami_addr addrs[] = {
     {.ifname = "lo", .family = "ipv4", .address = "127.0.0.1"},
     {.ifname = "eth0", .family = "ipv6", .address = "fe80::1%eth0"},
 };
 
-static struct whoami_info base_info(const struct whoami_header *h, size_t n)
-{
+static struct whoami_info base_info(const struct whoami_header *h, size_t n) {
   struct whoami_info info = {
       .hostname = "web-1",
       .addrs = addrs,
@@ -38,8 +40,7 @@ static struct whoami_info base_info(const struct whoami_header *h, size_t n)
 }
 
 /* Escapes n bytes for text and returns the malloc'd result. */
-static char *text_of(const char *s, size_t n)
-{
+static char *text_of(const char *s, size_t n) {
   struct sb b = SB_INIT;
 
   assert_int_equal(whoami_text_escape(&b, s, n), 0);
@@ -49,8 +50,7 @@ static char *text_of(const char *s, size_t n)
 /* Literal input, its length taken by sizeof so embedded NULs count. */
 #define ET(lit, want) expect_text((lit), sizeof(lit) - 1, (want))
 
-static void expect_text(const char *in, size_t n, const char *want)
-{
+static void expect_text(const char *in, size_t n, const char *want) {
   char *got = text_of(in, n);
 
   assert_string_equal(got, want);
@@ -59,8 +59,7 @@ static void expect_text(const char *in, size_t n, const char *want)
 
 /* Bug caught: a field missing, reordered or formatted differently from the
  * documented layout (integration tests and users grep these lines). */
-static void test_text_layout(void **state)
-{
+static void test_text_layout(void **state) {
   const struct whoami_header h[] = {HDR("Host", "localhost:8080"),
                                     HDR("X-B", "2"), HDR("X-A", "1")};
   struct whoami_info info = base_info(h, 3);
@@ -84,8 +83,7 @@ static void test_text_layout(void **state)
 
 /* Bug caught: an IPv6 peer printed as "::1:50312" (port indistinguishable),
  * NULL fields crashing the renderer. */
-static void test_text_ipv6_and_nulls(void **state)
-{
+static void test_text_ipv6_and_nulls(void **state) {
   struct whoami_info info = {.remote_addr = "::1", .remote_port = 8};
   struct sb b = SB_INIT;
 
@@ -99,8 +97,7 @@ static void test_text_ipv6_and_nulls(void **state)
 
 /* Bug caught: CR/LF in a value injecting a fake line (a forged header or
  * field), ESC reaching a terminal, DEL and NUL passed through. */
-static void test_text_escapes_controls(void **state)
-{
+static void test_text_escapes_controls(void **state) {
   (void)state;
   ET("a\r\nX-Injected: 1", "a\\x0d\\x0aX-Injected: 1");
   ET("\x1b[31mred", "\\x1b[31mred");
@@ -112,8 +109,7 @@ static void test_text_escapes_controls(void **state)
 
 /* Bug caught: an ambiguous escape ("\x41" sent literally would read as an
  * escaped 'A' if backslashes were not doubled); quotes needlessly mangled. */
-static void test_text_backslash_and_quotes(void **state)
-{
+static void test_text_backslash_and_quotes(void **state) {
   (void)state;
   ET("\\x41", "\\\\x41");
   ET("say \"hi\" 'x'", "say \"hi\" 'x'");
@@ -122,11 +118,10 @@ static void test_text_backslash_and_quotes(void **state)
 /* Bug caught: valid UTF-8 mangled; invalid UTF-8 (bad lead, truncated,
  * overlong, surrogate, above U+10FFFF) or C1 controls (U+009B is a CSI for
  * some terminals) copied raw into a UTF-8 text body. */
-static void test_text_utf8(void **state)
-{
+static void test_text_utf8(void **state) {
   (void)state;
   ET("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
-              "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+     "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
   ET("\xc2\xa0", "\xc2\xa0"); /* U+00A0 is printable */
   ET("\xc2\x9b", "\\xc2\\x9b");
   ET("\xff", "\\xff");
@@ -140,8 +135,7 @@ static void test_text_utf8(void **state)
 
 /* Bug caught: any byte value escaping the filter. Every byte 0..255 in one
  * value must leave only printable ASCII or valid non-C1 UTF-8. */
-static void test_text_every_byte(void **state)
-{
+static void test_text_every_byte(void **state) {
   char in[256];
   char *got;
   size_t i;
@@ -161,8 +155,7 @@ static void test_text_every_byte(void **state)
 }
 
 /* Bug caught: a header name not escaped like a value. */
-static void test_text_hostile_header_name(void **state)
-{
+static void test_text_hostile_header_name(void **state) {
   const struct whoami_header h[] = {HDR("X-\x01\n", "v")};
   struct whoami_info info = base_info(h, 1);
   struct sb b = SB_INIT;
@@ -174,8 +167,7 @@ static void test_text_hostile_header_name(void **state)
 }
 
 /* Bug caught: truncation or a fixed-size buffer overrun on long values. */
-static void test_text_very_long_value(void **state)
-{
+static void test_text_very_long_value(void **state) {
   size_t n = 1 << 20;
   char *v = malloc(n);
   struct whoami_header h[1];
@@ -187,8 +179,8 @@ static void test_text_very_long_value(void **state)
   assert_non_null(v);
   memset(v, 'a', n);
   v[n / 2] = '\n';
-  h[0] = (struct whoami_header){.name = "X-Long", .name_len = 6, .value = v,
-                                .value_len = n};
+  h[0] = (struct whoami_header){
+      .name = "X-Long", .name_len = 6, .value = v, .value_len = n};
   info = base_info(h, 1);
   assert_int_equal(whoami_render_text(&b, &info), 0);
   line = strstr(b.buf, "\nX-Long: ");
@@ -200,8 +192,7 @@ static void test_text_very_long_value(void **state)
 }
 
 /* Bug caught: a malformed JSON layout or a field renamed. */
-static void test_json_layout(void **state)
-{
+static void test_json_layout(void **state) {
   const struct whoami_header h[] = {HDR("Host", "localhost:8080"),
                                     HDR("X-A", "1"), HDR("X-A", "2")};
   struct whoami_info info = base_info(h, 3);
@@ -213,33 +204,33 @@ static void test_json_layout(void **state)
       b.buf,
       "{\"hostname\":\"web-1\",\"addresses\":["
       "{\"interface\":\"lo\",\"family\":\"ipv4\",\"address\":\"127.0.0.1\"},"
-      "{\"interface\":\"eth0\",\"family\":\"ipv6\",\"address\":\"fe80::1%eth0\"}],"
+      "{\"interface\":\"eth0\",\"family\":\"ipv6\",\"address\":\"fe80::1%"
+      "eth0\"}],"
       "\"remote_addr\":\"127.0.0.1\",\"remote_port\":50312,"
       "\"method\":\"GET\",\"url\":\"/?wait=10ms\",\"protocol\":\"HTTP/1.1\","
       "\"headers\":[{\"name\":\"Host\",\"value\":\"localhost:8080\"},"
-      "{\"name\":\"X-A\",\"value\":\"1\"},{\"name\":\"X-A\",\"value\":\"2\"}]}\n");
+      "{\"name\":\"X-A\",\"value\":\"1\"},{\"name\":\"X-A\",\"value\":\"2\"}]}"
+      "\n");
   sb_free(&b);
 }
 
 /* Bug caught: empty arrays written as "[,]" or a NULL string crashing. */
-static void test_json_empty_and_nulls(void **state)
-{
+static void test_json_empty_and_nulls(void **state) {
   struct whoami_info info = {.remote_port = 0};
   struct sb b = SB_INIT;
 
   (void)state;
   assert_int_equal(whoami_render_json(&b, &info), 0);
-  assert_string_equal(b.buf,
-                      "{\"hostname\":null,\"addresses\":[],\"remote_addr\":null,"
-                      "\"remote_port\":0,\"method\":null,\"url\":null,"
-                      "\"protocol\":null,\"headers\":[]}\n");
+  assert_string_equal(
+      b.buf, "{\"hostname\":null,\"addresses\":[],\"remote_addr\":null,"
+             "\"remote_port\":0,\"method\":null,\"url\":null,"
+             "\"protocol\":null,\"headers\":[]}\n");
   sb_free(&b);
 }
 
 /* Bug caught: a quote, backslash, control byte or invalid UTF-8 in a
  * header ending the string early or producing invalid JSON. */
-static void test_json_hostile_values(void **state)
-{
+static void test_json_hostile_values(void **state) {
   const struct whoami_header h[] = {
       HDR("X-Q\"", "a\"b\\c"),
       HDR("X-C", "\r\n\x01\x1f\x7f"),
@@ -261,8 +252,7 @@ static void test_json_hostile_values(void **state)
 }
 
 /* Bug caught: truncation of long values in JSON. */
-static void test_json_very_long_value(void **state)
-{
+static void test_json_very_long_value(void **state) {
   size_t n = 1 << 20;
   char *v = malloc(n);
   struct whoami_header h[1];
@@ -273,8 +263,8 @@ static void test_json_very_long_value(void **state)
   (void)state;
   assert_non_null(v);
   memset(v, '"', n);
-  h[0] = (struct whoami_header){.name = "X-Long", .name_len = 6, .value = v,
-                                .value_len = n};
+  h[0] = (struct whoami_header){
+      .name = "X-Long", .name_len = 6, .value = v, .value_len = n};
   info = base_info(h, 1);
   assert_int_equal(whoami_render_json(&b, &info), 0);
   val = strstr(b.buf, "\"value\":\"");
@@ -290,8 +280,7 @@ static void test_json_very_long_value(void **state)
 /* Bug caught: the host part rendered once per snapshot (host.c) differing
  * from the one rendered per request: both answers must be byte for byte
  * the same whichever way the host part comes, hostile host names too. */
-static void test_prerendered_host_part(void **state)
-{
+static void test_prerendered_host_part(void **state) {
   static const struct whoami_addr odd[] = {
       {.ifname = "e\"t\\h", .family = "ipv4", .address = "10.0.0.\x01"}};
   const struct whoami_header h[] = {HDR("Host", "h:1")};
@@ -307,10 +296,12 @@ static void test_prerendered_host_part(void **state)
       info.addrs = odd;
       info.naddrs = 1;
     }
-    assert_int_equal(whoami_render_host_text(&text, info.hostname, info.addrs,
-                                             info.naddrs), 0);
-    assert_int_equal(whoami_render_host_json(&json, info.hostname, info.addrs,
-                                             info.naddrs), 0);
+    assert_int_equal(
+        whoami_render_host_text(&text, info.hostname, info.addrs, info.naddrs),
+        0);
+    assert_int_equal(
+        whoami_render_host_json(&json, info.hostname, info.addrs, info.naddrs),
+        0);
     struct whoami_info pre = info;
     pre.hostname = NULL;
     pre.addrs = NULL;
@@ -336,8 +327,7 @@ static void test_prerendered_host_part(void **state)
   }
 }
 
-static void test_url_build(void **state)
-{
+static void test_url_build(void **state) {
   const struct whoami_header args[] = {
       {.name = "q", .name_len = 1, .value = "a&b=c d", .value_len = 7},
       {.name = "flag", .name_len = 4, .value = NULL, .value_len = 0},
@@ -355,8 +345,7 @@ static void test_url_build(void **state)
   sb_free(&b);
 }
 
-int main(void)
-{
+int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_prerendered_host_part),
       cmocka_unit_test(test_text_layout),

@@ -112,8 +112,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "mhd-bare: --variant too long\n");
     return 2;
   }
-  reply = MHD_create_response_from_buffer((size_t)n, body,
-                                          MHD_RESPMEM_PERSISTENT);
+  reply =
+      MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_PERSISTENT);
   if (reply == NULL ||
       MHD_add_response_header(reply, MHD_HTTP_HEADER_CONTENT_TYPE,
                               "text/plain; charset=utf-8") != MHD_YES) {
