@@ -904,6 +904,8 @@ def main():
     say("")
     for line in summary:
         say(line)
+    if summary:
+        say(f"labs: {len(summary)} run in {sum(r.seconds for r in results.values()):.0f} s")
     say(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 0 if failed == 0 and passed > 0 else 1
 
