@@ -4,10 +4,10 @@
 # patterns, a number within a tolerance, a figure written into the prose,
 # an exempt step, a cleanup block) runs once on a page that must pass and
 # once on a page that must fail; a failing page must make the runner exit
-# non-zero and name the failing step (page:line) or page line. Then
-# --write, --lint and questions.md. Each case gets its own repository root
-# in a temporary directory (docs/labs/01-<fixture>.md, ...), so the real
-# pages are never touched.
+# non-zero and name the failing step (page:line) or page line. Then a
+# timeout, --write, --lint and questions.md. Each case gets its own
+# repository root in a temporary directory (docs/labs/01-<fixture>.md,
+# ...), so the real pages are never touched.
 #
 # Ends with "N passed, N failed, N skipped"; exit 0 when nothing failed.
 set -uo pipefail
@@ -180,6 +180,15 @@ check "$([[ ! -e $TMPD/made-by-cleanup-fail ]]; echo $?)" "cleanup-fail: the cle
 step_failed cleanup-fail cleanup-fail "\$ rm \"\$SELFTEST_DIR/no-such-file\""
 expect_out cleanup-fail "lab 01-cleanup-fail: 4 steps ran, 0 exempt, 1 not reached, FAILED"
 
+echo "== timeout"
+labroot timeout-fail timeout-fail
+t0=$SECONDS
+runlab timeout-fail
+expect_rc timeout-fail 1
+step_failed timeout-fail timeout-fail '$ sleep 30; echo woke'
+expect_out timeout-fail "timed out after 1 s (its processes were ended)"
+check "$([[ $((SECONDS - t0)) -lt 20 ]]; echo $?)" "timeout-fail: the runner did not wait for the command" "$((SECONDS - t0)) s"
+
 echo "== --lint"
 labroot lint-pass figure-pass exact-pass number-pass exempt-pass questions-pass
 runlab lint-pass --lint
@@ -221,6 +230,7 @@ questions_rejects questions-unlinked '0,/(01-figure-pass.md)/s//(02-exact-pass.m
   "questions.md:3: 'Question 1?': quotes figure 'fixture_size' but does not link 01-figure-pass.md"
 questions_rejects questions-typed '0,/-->1<!--/s//-->7<!--/' \
   "questions.md:5: figure 'fixture_size' is 7 here but 1 in 01-figure-pass.md:$size_line"
+# shellcheck disable=SC2016 # a sed script: $ is its last line
 questions_rejects questions-short '/^## Question 10?/,$d' "questions.md: 9 questions, expected at least 10"
 
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
