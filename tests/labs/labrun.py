@@ -30,7 +30,11 @@ Modes: check (default; pages are not changed, the pages as this run would
 write them go to OUT/pages/) and --write (the pages are rewritten: sample
 output of regex and number blocks, inline figures, the run stamp).
 Figures whose value moved are reported, not failed: the expectations are
-the checks, the figures are prose (see docs/labs/README.md).
+the checks, the figures are prose (see docs/labs/README.md). Every figure
+measured is kept in OUT/figures.json with the lab and run that measured it
+(labs not run keep their previous entries). questions.md quotes lab figures
+with the same figure marker: each one must be recorded by a lab that the
+answer links, and a figure shown on several pages must show one value.
 
 Exit status: 0 every step passed, 1 a step or a page check failed, 2 usage.
 The last line is "N passed, N failed, N skipped" (steps: commands run and
@@ -688,6 +692,30 @@ def rewrite_page(page, results, figures, stamp):
     return lines
 
 
+def save_figures(path, selected, results, figures, defined, run):
+    """Keeps every lab's figures in one JSON (OUT/figures.json): this run's
+    for the labs that passed, the previous file's for the labs not run or
+    failed now. Each entry: value, lab, and the run that measured it."""
+    store = {}
+    try:
+        with open(path) as f:
+            old = json.load(f)
+        if isinstance(old, dict) and isinstance(old.get("figures"), dict):
+            store = old["figures"]
+    except (OSError, ValueError):
+        pass
+    remeasured = {os.path.basename(p.path) for p in selected if results[p.path].ok}
+    store = {k: v for k, v in store.items()
+             if isinstance(v, dict) and v.get("lab") not in remeasured and k in defined}
+    for name, value in figures.items():
+        store[name] = {"value": value, "lab": defined.get(name, "").split(":")[0], "run": run}
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump({"figures": store}, f, indent=1, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
 def git(root, *args):
     try:
         return subprocess.run(["git", "-C", root] + list(args), capture_output=True, text=True, timeout=30).stdout.strip()
@@ -737,10 +765,22 @@ def main():
                 if name in defined:
                     errors.append(f"{p.path}:{b.start + 1}: figure '{name}' already recorded by {defined[name]}")
                 defined[name] = f"{os.path.basename(p.path)}:{b.start + 1}"
+    shown = {}   # figure name -> (value, where) as first shown in prose
     for p in pages:
         for (i, name) in p.figures:
             if name not in defined:
                 errors.append(f"{p.path}:{i + 1}: figure '{name}' is recorded by no lab step (figures are never typed by hand)")
+            for m in FIGURE_RE.finditer(p.lines[i]):
+                if m.group(1) != name:
+                    continue
+                where = f"{os.path.basename(p.path)}:{i + 1}"
+                if name in shown and shown[name][0] != m.group(2):
+                    # --write writes one run's value into every page that
+                    # shows the figure: two values mean one was typed or
+                    # a page was left out of a write
+                    errors.append(f"{p.path}:{i + 1}: figure '{name}' is {m.group(2) or '(empty)'} here but "
+                                  f"{shown[name][0] or '(empty)'} in {shown[name][1]} (make labs-update writes both)")
+                shown.setdefault(name, (m.group(2), where))
     # questions.md: each answer quotes a figure and links a lab.
     for p in others:
         if os.path.basename(p.path) != "questions.md":
@@ -763,6 +803,11 @@ def main():
             for l in links:
                 if not os.path.exists(os.path.join(labdir, l)):
                     errors.append(f"{p.path}:{i + 1}: '{title}': link to a missing lab {l}")
+            # the answer links the lab that measured each figure it quotes
+            for name, _ in figs:
+                lab = defined.get(name, "").split(":")[0]
+                if lab and lab not in links:
+                    errors.append(f"{p.path}:{i + 1}: '{title}': quotes figure '{name}' but does not link {lab}, the lab that measures it")
     for e in errors:
         say(f"FAIL page: {e}")
     failed += len(errors)
@@ -820,11 +865,11 @@ def main():
     for n in missing:
         say(f"FAIL figure '{n}': its block passed but recorded no value")
         failed += 1
-    with open(os.path.join(out, "figures.json"), "w") as f:
-        json.dump(figures, f, indent=1, sort_keys=True)
     rev = git(root, "rev-parse", "--short=12", "HEAD") or "unknown"
     dirty = "true" if git(root, "status", "--porcelain", "--untracked-files=no") else "false"
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    save_figures(os.path.join(out, "figures.json"), selected, results, figures, defined,
+                 {"time": now, "revision": rev, "dirty": dirty == "true", "write": args.write})
     drift = []
     pagedir = os.path.join(out, "pages")
     os.makedirs(pagedir, exist_ok=True)
@@ -859,6 +904,8 @@ def main():
     say("")
     for line in summary:
         say(line)
+    if summary:
+        say(f"labs: {len(summary)} run in {sum(r.seconds for r in results.values()):.0f} s")
     say(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 0 if failed == 0 and passed > 0 else 1
 
