@@ -33,11 +33,11 @@ ANALYSIS_LIB := benchmarks/analysis/stats.c benchmarks/analysis/csv.c \
   benchmarks/analysis/samples.c benchmarks/analysis/report.c \
   benchmarks/analysis/targets.c benchmarks/analysis/render_md.c \
   benchmarks/analysis/render_json.c benchmarks/analysis/render_html.c \
-  benchmarks/analysis/render_k8s.c \
-  benchmarks/analysis/plan.c benchmarks/analysis/charts.c
+  benchmarks/analysis/render_pods.c benchmarks/analysis/render_surface.c \
+  benchmarks/analysis/plan.c benchmarks/analysis/plan_io.c benchmarks/analysis/charts.c
 MANIFEST_SRCS := benchmarks/analysis/manifest.c benchmarks/analysis/manifest_main.c
 BENCHREPORT_SRCS := $(ANALYSIS_LIB) benchmarks/analysis/benchreport.c
-PLAN_LIB := benchmarks/analysis/plan.c benchmarks/analysis/model.c \
+PLAN_LIB := benchmarks/analysis/plan.c benchmarks/analysis/plan_io.c benchmarks/analysis/model.c \
   benchmarks/analysis/samples.c benchmarks/analysis/csv.c
 BENCHPLAN_SRCS := $(PLAN_LIB) benchmarks/analysis/benchplan.c
 K8S_SRCS := benchmarks/k8s/k8s.c benchmarks/analysis/csv.c benchmarks/k8s/main.c
@@ -48,7 +48,7 @@ bench_objs = $(patsubst %.c,$(BENCH_OBJ)/%.o,$(1))
 PROBE_CFLAGS := $(SL_CPPFLAGS) $(SL_WARN) -Werror
 PROBE_TOOLS := $(BENCH_BIN)/startprobe $(BENCH_BIN)/rfc3339ns $(BENCH_BIN)/timeit
 PROBE_SRCS := benchmarks/probe/probe.c benchmarks/probe/probe.h
-PROBE_TEST := $(BENCH_TESTBIN)/test_bench_probe
+PROBE_TEST := $(BENCH_TESTBIN)/test_bench_probe $(BENCH_TESTBIN)/test_bench_probe_time
 
 BENCH_TOOLS := $(PROBE_TOOLS) $(BENCH_BIN)/linkemu $(BENCH_BIN)/manifest-size \
   $(BENCH_BIN)/benchreport $(BENCH_BIN)/benchplan $(BENCH_BIN)/k8s-phases
@@ -82,14 +82,14 @@ $(BENCH_BIN)/startprobe $(BENCH_BIN)/rfc3339ns: $(BENCH_BIN)/%: benchmarks/probe
 	@$(if $(Q),echo '  CC      $@')
 	$(Q)$(CC) $(PROBE_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< benchmarks/probe/probe.c
 
-$(PROBE_TEST): tests/unit/test_bench_probe.c $(PROBE_SRCS)
+$(PROBE_TEST): $(BENCH_TESTBIN)/%: tests/unit/%.c $(PROBE_SRCS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  CC      $@')
 	$(Q)$(CC) $(PROBE_CFLAGS) -Ibenchmarks/probe $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	  benchmarks/probe/probe.c $(BENCH_CMOCKA)
 
 check-probe: $(PROBE_TEST) ## cmocka unit tests of the start probe (benchmarks/probe/probe.c)
-	$(Q)$(PROBE_TEST)
+	$(Q)fail=0; for t in $(PROBE_TEST); do $$t || fail=1; done; exit $$fail
 
 $(BENCH_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)

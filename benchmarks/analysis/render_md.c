@@ -471,102 +471,6 @@ static void write_pods(const struct report *r, FILE *f, const char *service) {
   fprintf(f, "\n");
 }
 
-/* The pod-startup SLO (Kubernetes: p99 <= 5 s, image pulls excluded). */
-static void write_slo(const struct report *r, FILE *f) {
-  if (!has_phase(r, "pod_warm") && !has_phase(r, "pod_cold"))
-    return;
-  fprintf(
-      f,
-      "## Pod startup against the Kubernetes SLO\n\nKubernetes' pod-startup "
-      "SLO: "
-      "p99 ≤ 5 s, image pulls excluded. Here: ready minus the pull "
-      "(`ready_excl_pull_ms`),"
-      " per image, runtime and condition. A p99 is quoted only where 100 or "
-      "more pods "
-      "stand behind it; elsewhere the maximum, with n. No CPU or memory limits "
-      "were "
-      "applied to the pods; there is no kubelet, scheduler or CNI in this path "
-      "(docs/pods.md).\n\n| image | runtime | pod | p99 or max (ms) | n | "
-      "within 5 s |\n"
-      "|---|---|---|---|---|---|\n");
-  char lb[128];
-  for (size_t i = 0; i < r->ngroups; i++) {
-    const struct report_group *g = &r->groups[i];
-    if (strncmp(g->phase, "pod_", 4) != 0 ||
-        !str_eq(g->metric, "ready_excl_pull_ms") || !g->has_stats)
-      continue;
-    const struct report_image *im = report_image_of(r, g->service, g->variant);
-    double v;
-    const char *what;
-    if (g->n >= 100) {
-      double *s = malloc(g->n * sizeof *s);
-      if (s == NULL)
-        continue;
-      memcpy(s, g->vals, g->n * sizeof *s);
-      for (size_t a = 1; a < g->n; a++) /* insertion sort: n is small */
-        for (size_t b = a; b > 0 && s[b - 1] > s[b]; b--) {
-          double t = s[b];
-          s[b] = s[b - 1];
-          s[b - 1] = t;
-        }
-      v = stats_quantile_sorted(s, g->n, 0.99);
-      free(s);
-      what = "p99";
-    } else {
-      v = g->st.max;
-      what = "max";
-    }
-    fprintf(f, "| %s | %s | %s%s%s | %s %.1f | %zu | %s |\n",
-            im ? report_label(im, lb, sizeof lb) : g->subject, g->runtime,
-            str_eq(g->phase, "pod_warm") ? "warm" : "cold",
-            str_eq(g->profile, "-") ? "" : ", ",
-            str_eq(g->profile, "-") ? "" : g->profile, what, v, g->n,
-            v <= 5000 ? "yes" : "**no**");
-  }
-  fprintf(f, "\n");
-}
-
-static void write_table(const struct report_table *t, FILE *f) {
-  for (size_t row = 0; row <= t->nrows; row++) {
-    fprintf(f, "|");
-    for (size_t c = 0; c < t->ncols; c++) {
-      const char *v = t->cells[row * t->ncols + c];
-      /* attack-surface.csv: an empty USER is root */
-      if (row > 0 && *v == '\0' && str_eq(t->cells[c], "user"))
-        v = "root (no USER)";
-      fprintf(f, " %s |", v);
-    }
-    fprintf(f, "\n");
-    if (row == 0) {
-      fprintf(f, "|");
-      for (size_t c = 0; c < t->ncols; c++)
-        fprintf(f, "---|");
-      fprintf(f, "\n");
-    }
-  }
-  fprintf(f, "\n");
-}
-
-/* What is inside each image and what an attacker finds there: the offline
- * counterpart of a vulnerability scan (docs/sbom.md). */
-static void write_surface(const struct report *r, FILE *f) {
-  if (r->surface.nrows == 0 && r->sboms.nrows == 0)
-    return;
-  fprintf(f, "## Attack surface and SBOMs\n\nComputed from each image's own "
-             "file system and "
-             "configuration (`scripts/attack-surface.sh`, columns explained in "
-             "docs/sbom.md); "
-             "one CycloneDX SBOM per image in `sbom/`, validated against the "
-             "published "
-             "schema (`scripts/sbom.sh`). No vulnerability database is "
-             "reachable here: "
-             "`make scan` counts CVEs where grype or trivy is installed.\n\n");
-  if (r->surface.nrows > 0)
-    write_table(&r->surface, f);
-  if (r->sboms.nrows > 0)
-    write_table(&r->sboms, f);
-}
-
 /* runc against crun: the StartContainer call and the whole warm pod, as a
  * ratio with its bootstrap interval, per image that ran with both. */
 static void write_runtimes(const struct report *r, FILE *f) {
@@ -755,10 +659,10 @@ int report_write_md(const struct report *r, FILE *f) {
   write_size_pull(r, f, NULL);
   write_start_load(r, f, NULL);
   write_pods(r, f, NULL);
-  write_slo(r, f);
+  report_write_md_slo(r, f);
   report_write_md_k8s(r, f);
   write_runtimes(r, f);
-  write_surface(r, f);
+  report_write_md_surface(r, f);
   write_model(r, f);
   write_outliers_failures(r, f);
   fprintf(f, "## Charts\n\n");

@@ -163,9 +163,12 @@ const char *report_verdict_name(enum report_verdict v);
  * 0 or -1 on a write error; summary_json returns a new object (caller
  * json_decref) or NULL. */
 int report_write_md(const struct report *r, FILE *f);
-/* report.md's live-cluster section (render_k8s.c): nothing when the run
- * has no k8s_* samples. */
+/* report.md's sections written apart: the pod-startup SLO and the live
+ * cluster's rows (render_pods.c), the attack surface and SBOMs
+ * (render_surface.c); each writes nothing when the run has no such data. */
+void report_write_md_slo(const struct report *r, FILE *f);
 void report_write_md_k8s(const struct report *r, FILE *f);
+void report_write_md_surface(const struct report *r, FILE *f);
 json_t *report_summary_json(const struct report *r);
 
 /* report.html: report.md's text and tables as HTML, with the charts that
