@@ -21,7 +21,8 @@ BENCH_BIN := $(BENCH_OUT)/bin
 BENCH_OBJ := $(BENCH_OUT)/obj
 BENCH_TESTBIN := $(BENCH_OUT)/tests
 
-BENCH_CFLAGS := $(SL_CPPFLAGS) $(SL_WARN) $(SL_SAN) -Ibenchmarks/linkemu -Ibenchmarks/analysis -Ibenchmarks/k8s
+BENCH_CFLAGS := $(SL_CPPFLAGS) $(SL_WARN) $(SL_SAN) -Ibenchmarks/linkemu -Ibenchmarks/analysis -Ibenchmarks/k8s \
+  -Ibenchmarks/probe
 BENCH_LDLIBS := $(SL_SAN) -lm
 BENCH_JANSSON := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 BENCH_CMOCKA := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -40,15 +41,16 @@ BENCHREPORT_SRCS := $(ANALYSIS_LIB) benchmarks/analysis/benchreport.c
 PLAN_LIB := benchmarks/analysis/plan.c benchmarks/analysis/plan_io.c benchmarks/analysis/model.c \
   benchmarks/analysis/samples.c benchmarks/analysis/csv.c
 BENCHPLAN_SRCS := $(PLAN_LIB) benchmarks/analysis/benchplan.c
-K8S_SRCS := benchmarks/k8s/k8s.c benchmarks/analysis/csv.c benchmarks/k8s/main.c
+K8S_SRCS := benchmarks/k8s/k8s.c benchmarks/probe/timestamp.c benchmarks/analysis/csv.c benchmarks/k8s/main.c
 
 bench_objs = $(patsubst %.c,$(BENCH_OBJ)/%.o,$(1))
 
 # The probe tools: always -Werror, never sanitized (they time the others).
 PROBE_CFLAGS := $(SL_CPPFLAGS) $(SL_WARN) -Werror
 PROBE_TOOLS := $(BENCH_BIN)/startprobe $(BENCH_BIN)/rfc3339ns $(BENCH_BIN)/timeit
-PROBE_SRCS := benchmarks/probe/probe.c benchmarks/probe/probe.h
-PROBE_TEST := $(BENCH_TESTBIN)/test_bench_probe $(BENCH_TESTBIN)/test_bench_probe_time
+PROBE_SRCS := benchmarks/probe/probe.c benchmarks/probe/probe.h benchmarks/probe/timestamp.c \
+  benchmarks/probe/timestamp.h
+PROBE_TEST := $(BENCH_TESTBIN)/test_bench_probe $(BENCH_TESTBIN)/test_bench_timestamp
 
 BENCH_TOOLS := $(PROBE_TOOLS) $(BENCH_BIN)/linkemu $(BENCH_BIN)/manifest-size \
   $(BENCH_BIN)/benchreport $(BENCH_BIN)/benchplan $(BENCH_BIN)/k8s-phases
@@ -61,7 +63,7 @@ bench_csv_SRCS := tests/unit/test_bench_csv.c benchmarks/analysis/csv.c
 bench_manifest_SRCS := tests/unit/test_bench_manifest.c benchmarks/analysis/manifest.c benchmarks/analysis/csv.c
 bench_model_SRCS := tests/unit/test_bench_model.c benchmarks/analysis/model.c
 bench_plan_SRCS := tests/unit/test_bench_plan.c $(PLAN_LIB)
-bench_k8s_SRCS := tests/unit/test_bench_k8s.c benchmarks/k8s/k8s.c benchmarks/analysis/csv.c
+bench_k8s_SRCS := tests/unit/test_bench_k8s.c benchmarks/k8s/k8s.c benchmarks/probe/timestamp.c benchmarks/analysis/csv.c
 bench_report_SRCS := tests/unit/test_bench_report.c $(ANALYSIS_LIB)
 bench_html_SRCS := tests/unit/test_bench_html.c $(ANALYSIS_LIB)
 
@@ -80,13 +82,13 @@ $(BENCH_BIN)/timeit: benchmarks/probe/timeit.c
 $(BENCH_BIN)/startprobe $(BENCH_BIN)/rfc3339ns: $(BENCH_BIN)/%: benchmarks/probe/%.c $(PROBE_SRCS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  CC      $@')
-	$(Q)$(CC) $(PROBE_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< benchmarks/probe/probe.c
+	$(Q)$(CC) $(PROBE_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< benchmarks/probe/probe.c benchmarks/probe/timestamp.c
 
 $(PROBE_TEST): $(BENCH_TESTBIN)/%: tests/unit/%.c $(PROBE_SRCS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  CC      $@')
 	$(Q)$(CC) $(PROBE_CFLAGS) -Ibenchmarks/probe $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	  benchmarks/probe/probe.c $(BENCH_CMOCKA)
+	  benchmarks/probe/probe.c benchmarks/probe/timestamp.c $(BENCH_CMOCKA)
 
 check-probe: $(PROBE_TEST) ## cmocka unit tests of the start probe (benchmarks/probe/probe.c)
 	$(Q)fail=0; for t in $(PROBE_TEST); do $$t || fail=1; done; exit $$fail

@@ -1,5 +1,6 @@
 /* k8s: see k8s.h. */
 #include "k8s.h"
+#include "timestamp.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -8,95 +9,15 @@
 #include <string.h>
 #include <time.h>
 
-static int digits(const char *s, int n, int *out) {
-  int v = 0;
-  for (int i = 0; i < n; i++) {
-    if (!isdigit((unsigned char)s[i]))
-      return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return 0;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil), so no timegm (not POSIX) is needed. */
-static long days_from_civil(long y, int m, int d) {
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-static int days_in_month(int y, int m) {
-  static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-    return 29;
-  return dm[m - 1];
-}
-
 int k8s_parse_time(const char *s, double *epoch, char *err, size_t errlen) {
-  int y, mo, d, h, mi, se;
+  int64_t ns;
   if (s == NULL) {
     snprintf(err, errlen, "invalid timestamp: missing");
     return -1;
   }
-  size_t len = strlen(s);
-  if (len < 19 || digits(s, 4, &y) < 0 || s[4] != '-' ||
-      digits(s + 5, 2, &mo) < 0 || s[7] != '-' || digits(s + 8, 2, &d) < 0 ||
-      (s[10] != 'T' && s[10] != 't') || digits(s + 11, 2, &h) < 0 ||
-      s[13] != ':' || digits(s + 14, 2, &mi) < 0 || s[16] != ':' ||
-      digits(s + 17, 2, &se) < 0) {
-    snprintf(err, errlen,
-             "invalid timestamp '%s': expected YYYY-MM-DDTHH:MM:SS", s);
+  if (ts_rfc3339_ns(s, &ns, err, errlen) < 0)
     return -1;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
-      mi > 59 || se > 60) {
-    snprintf(err, errlen, "invalid timestamp '%s': field out of range", s);
-    return -1;
-  }
-  const char *p = s + 19;
-  double frac = 0;
-  if (*p == '.') {
-    p++;
-    double scale = 0.1;
-    if (!isdigit((unsigned char)*p)) {
-      snprintf(err, errlen, "invalid timestamp '%s': empty fraction", s);
-      return -1;
-    }
-    while (isdigit((unsigned char)*p)) {
-      frac += (*p - '0') * scale;
-      scale /= 10;
-      p++;
-    }
-  }
-  long off = 0;
-  if (*p == 'Z' || *p == 'z') {
-    p++;
-  } else if (*p == '+' || *p == '-') {
-    int oh, om;
-    if (digits(p + 1, 2, &oh) < 0 || p[3] != ':' || digits(p + 4, 2, &om) < 0 ||
-        oh > 23 || om > 59) {
-      snprintf(err, errlen, "invalid timestamp '%s': bad UTC offset", s);
-      return -1;
-    }
-    off = (oh * 60L + om) * 60L * (*p == '+' ? 1 : -1);
-    p += 6;
-  } else {
-    snprintf(err, errlen,
-             "invalid timestamp '%s': missing time zone (Z or +HH:MM)", s);
-    return -1;
-  }
-  if (*p != '\0') {
-    snprintf(err, errlen, "invalid timestamp '%s': trailing text", s);
-    return -1;
-  }
-  double t = (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 +
-             mi * 60.0 + se - (double)off;
-  *epoch = t + frac;
+  *epoch = (double)(ns / TS_NS_PER_S) + (double)(ns % TS_NS_PER_S) / 1e9;
   return 0;
 }
 

@@ -127,12 +127,4 @@ int probe_run(const struct probe_opts *o, char *const argv[],
 /* Write the one-line key=value summary of r (see startprobe.c). */
 void probe_print(FILE *f, const struct probe_result *r);
 
-/* RFC 3339 date-time as Docker and Kubernetes print it
- * (YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM), 'T' and 'Z' in either
- * case; a fraction beyond 9 digits is truncated) to ns since the Unix epoch.
- * Returns 0, or -1 with a message in err; Go's zero time (0001-01-01...,
- * Docker's "never started") and anything outside int64 ns (1678..2262) is
- * an error. */
-int probe_rfc3339_ns(const char *s, int64_t *ns, char *err, size_t errlen);
-
 #endif

@@ -11,7 +11,7 @@
  * Docker's "0001-01-01T00:00:00Z" means never started and is refused);
  * 2 without arguments.
  */
-#include "probe.h"
+#include "timestamp.h"
 
 #include <stdio.h>
 
@@ -25,7 +25,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   for (int i = 1; i < argc; i++) {
-    if (probe_rfc3339_ns(argv[i], &ns, err, sizeof err) < 0) {
+    if (ts_rfc3339_ns(argv[i], &ns, err, sizeof err) < 0) {
       fprintf(stderr, "rfc3339ns: %s\n", err);
       rc = 1;
       continue;

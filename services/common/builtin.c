@@ -4,22 +4,10 @@
 
 #include <microhttpd.h>
 
+#include "build_info.h"
 #include "jw.h"
 #include "sb.h"
 #include "state.h"
-
-#ifndef SL_VERSION
-#define SL_VERSION "0.0.0"
-#endif
-#ifndef SL_VARIANT
-#define SL_VARIANT "unknown"
-#endif
-#ifndef SL_REVISION
-#define SL_REVISION "unknown"
-#endif
-#ifndef SL_BUILD_DATE
-#define SL_BUILD_DATE "unknown"
-#endif
 
 #define CT_JSON "application/json"
 

@@ -25,23 +25,11 @@
 #include "log.h"
 #include "metrics.h"
 #include "route.h"
+#include "build_info.h"
 #include "server.h"
 #include "state.h"
 #include "svc.h"
 #include "timer.h"
-
-#ifndef SL_VERSION
-#define SL_VERSION "0.0.0"
-#endif
-#ifndef SL_VARIANT
-#define SL_VARIANT "unknown"
-#endif
-#ifndef SL_REVISION
-#define SL_REVISION "unknown"
-#endif
-#ifndef SL_BUILD_DATE
-#define SL_BUILD_DATE "unknown"
-#endif
 
 /* How often the main thread checks for drained requests. */
 #define SVC_DRAIN_POLL_MS 20

@@ -3,7 +3,7 @@
  * listener that never answers, 200, other codes, garbage, a status line in
  * two pieces), whole runs with real child processes (reaping, failures,
  * --after-exit) and the output line (RFC 3339 conversion:
- * test_bench_probe_time.c).
+ * test_bench_timestamp.c).
  *
  * Time bounds here check behaviour, not speed: each is an order of
  * magnitude looser than the behaviour it separates (an attempt bounded at

@@ -1,4 +1,4 @@
-/* Unit tests of benchmarks/probe/probe.c's RFC 3339 conversion (the
+/* Unit tests of benchmarks/probe/timestamp.c, the RFC 3339 conversion (the
  * engine's and the CRI's timestamps to Unix nanoseconds). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "probe.h"
+#include "timestamp.h"
 
 /* Catches: fraction digits scaled wrongly, offset sign inverted, leap-year
  * and month arithmetic off, nanoseconds lost to floating point. */
@@ -35,7 +35,7 @@ static void rfc3339_valid(void **state) {
 
   (void)state;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    if (probe_rfc3339_ns(cases[i].in, &ns, err, sizeof err) < 0)
+    if (ts_rfc3339_ns(cases[i].in, &ns, err, sizeof err) < 0)
       fail_msg("'%s': %s", cases[i].in, err);
     if (ns != cases[i].ns)
       fail_msg("'%s': got %lld, want %lld", cases[i].in, (long long)ns,
@@ -68,7 +68,7 @@ static void rfc3339_invalid(void **state) {
   (void)state;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     err[0] = '\0';
-    assert_int_equal(probe_rfc3339_ns(cases[i].in, &ns, err, sizeof err), -1);
+    assert_int_equal(ts_rfc3339_ns(cases[i].in, &ns, err, sizeof err), -1);
     if (strstr(err, cases[i].msg) == NULL)
       fail_msg("'%s': got '%s', want '%s'", cases[i].in, err, cases[i].msg);
     assert_true(ns == 7);
@@ -80,5 +80,5 @@ int main(void) {
       cmocka_unit_test(rfc3339_valid),
       cmocka_unit_test(rfc3339_invalid),
   };
-  return cmocka_run_group_tests_name("bench_probe_time", tests, NULL, NULL);
+  return cmocka_run_group_tests_name("bench_timestamp", tests, NULL, NULL);
 }
