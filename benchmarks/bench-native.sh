@@ -68,7 +68,8 @@ on_exit 'rm -rf "$BENCH_WORK"'
 source "$HERE/lib/runner.sh"
 source "$HERE/phases/load.sh"
 LOAD_WRK_CPU=0 LOAD_SERVER_CPU=1 DOCKER_RUNTIME=none IMAGE_PREFIX=${IMAGE_PREFIX:-slimline}
-container_rm() { :; } # nothing runs in a container here
+container_rm() { :; }   # nothing runs in a container here,
+images_present() { :; } # and no image is needed
 
 # The Go peer, built natively from the same source as its image.
 if [[ ! -x "$BIN/hello-go" ]] && command -v go >/dev/null; then
@@ -125,7 +126,9 @@ jq -n --arg kernel "$(uname -r)" --arg cpu "$(sed -n 's/^model name[[:space:]]*:
 sed 's/^benchplan: /bench-native: plan: /' "$OUT/logs/plan.log" >&2
 set +e
 run_plan "$OUT/plan.tsv"
-say "samples: $(($(wc -l <"$OUT/samples.csv") - 1)) rows, $(grep -c ',fail,' "$OUT/samples.csv" || true) failed"
+nrows=$(($(wc -l <"$OUT/samples.csv") - 1))
+say "samples: $nrows rows, $(grep -c ',fail,' "$OUT/samples.csv" || true) failed"
+((nrows > 0)) || die "no sample was taken (see the lines above)"
 if [[ "$REPORT" == 1 ]]; then
   "$BENCHREPORT" --suite native "$OUT" && sed -n '/^## Targets/,/^## [^T]/p' "$OUT/report.md" | sed '/^## [^T]/d' >&2
 fi

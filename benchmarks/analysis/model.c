@@ -4,19 +4,19 @@
 #include <math.h>
 #include <string.h>
 
-/* Fitted by model_fit on the cold pulls of results 20261128T021921Z
- * (docs/results/; 14 images on loopback, datacenter and cloud, 42
- * observations, dockerd 20.10; the fixed term came out negative and was
- * pinned at 0): the defaults the planner uses before a run has its own
- * fit. Out of sample on that run's edge pulls they were within -4.9 % and
- * +8.4 % of the measured medians. benchreport prints every run's own fit
- * next to these. */
+/* Fitted by model_fit on the cold pulls of results 20261201T015431Z
+ * (docs/results/; 14 images on loopback, datacenter and cloud, 36
+ * observations, dockerd 20.10, the registry through linkemu): the
+ * defaults the planner uses before a run has its own fit. Out of sample
+ * on that run's edge pulls (10 images) they were within -3.5 % and +1.8 %
+ * of the measured medians. benchreport prints every run's own fit next to
+ * these. */
 const struct model_coef MODEL_DEFAULT = {
-    .fixed_s = 0.0,
-    .round_trips = 9.92,
-    .throughput = 0.950,
-    .unpack_s_per_byte = 20.26e-9,
-    .per_layer_s = 0.165,
+    .fixed_s = 0.028,
+    .round_trips = 10.29,
+    .throughput = 0.968,
+    .unpack_s_per_byte = 9.74e-9,
+    .per_layer_s = 0.047,
 };
 
 #define NTERMS 5

@@ -10,12 +10,13 @@
 #include <string.h>
 
 /* Seconds a step costs beyond what it measures: engine wipes, container
- * removal, the CRI's pod teardown. Measured on this kind of machine (2
- * cores, dockerd 20.10, containerd 1.6); only the plan depends on them. */
-#define COST_PULL_OVERHEAD 1.0
-#define COST_START_WARM 1.0
-#define COST_START_PUBLISHED 1.5
-#define COST_START_COLD_OVERHEAD 1.5
+ * removal, the CRI's pod teardown. Calibrated on results 20261201T015431Z
+ * (budget.csv: spent over steps; 2 cores, dockerd 20.10, containerd 1.6);
+ * only the plan depends on them. */
+#define COST_PULL_OVERHEAD 0.4
+#define COST_START_WARM 0.3
+#define COST_START_PUBLISHED 0.45
+#define COST_START_COLD_OVERHEAD 0.8
 #define COST_LOAD_OVERHEAD 2.5
 #define COST_POD_WARM 0.8
 #define COST_POD_COLD_OVERHEAD 1.5
