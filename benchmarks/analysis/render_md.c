@@ -389,9 +389,13 @@ static void write_start_load(const struct report *r, FILE *f,
            sizeof c[2]);
       cell(find(r, "start_published", im, "-", NULL, "seconds"), 1000, 1, c[3],
            sizeof c[3]);
-      const struct report_group *cold = NULL;
-      for (size_t k = 0; k < r->nprofiles_seen && cold == NULL; k++)
-        cold = find(r, "start_cold", im, r->profiles_seen[k], NULL, "seconds");
+      /* the cold profile: the first with samples beyond its warm-up */
+      const struct report_group *cold = NULL, *g;
+      for (size_t k = 0; k < r->nprofiles_seen; k++) {
+        g = find(r, "start_cold", im, r->profiles_seen[k], NULL, "seconds");
+        if (g != NULL && (cold == NULL || (cold->n == 0 && g->n > 0)))
+          cold = g;
+      }
       cell(cold, 1000, 1, c[4], sizeof c[4]);
       fprintf(f, "| %s | %s | %s | %s | %s | %s%s%s |\n",
               report_label(im, lb, sizeof lb), c[0], c[1], c[2], c[3], c[4],

@@ -27,7 +27,9 @@
 # deploy/k8s's (uid 65532, non-root, read-only root, no privilege
 # escalation, drop ALL, RuntimeDefault seccomp), args, env and volumes
 # (benchmarks/cri/pods.json, checked against the manifests); naive images,
-# peers and the floor run as their images define them. No CPU or memory
+# peers run as their images define them; the floor gets the restricted
+# context without a spec, so that it is the floor of the pods it is
+# compared with. No CPU or memory
 # limits. Each sample's detail names the security context used.
 
 CRI_DIR='' CRI_SOCK='' PODBENCH=$BIN/podbench
@@ -86,6 +88,10 @@ pod_args() {
   local subj=$1
   if [[ "${IMG_KIND[$subj]}" == service && "${IMG_VARIANT[$subj]}" != naive ]]; then
     printf '%s\n' --spec "$POD_SPEC" --service "${IMG_SERVICE[$subj]}" --volume-dir "$BENCH_WORK/pod-volumes"
+  elif [[ "${IMG_KIND[$subj]}" == floor ]]; then
+    # The floor of the pods it is compared with: the same restricted
+    # context (seccomp in the sandbox costs ~10 ms), the port by env.
+    printf '%s\n' --security restricted --ready-path "${IMG_READY[$subj]}"
   else
     printf '%s\n' --security image --ready-path "${IMG_READY[$subj]}"
   fi
@@ -94,6 +100,8 @@ pod_args() {
 pod_security_detail() {
   if [[ "${IMG_KIND[$1]}" == service && "${IMG_VARIANT[$1]}" != naive ]]; then
     echo "security context of deploy/k8s/${IMG_SERVICE[$1]}.yaml (uid 65532, read-only root, drop ALL, RuntimeDefault seccomp), its args and env"
+  elif [[ "${IMG_KIND[$1]}" == floor ]]; then
+    echo "restricted security context (uid 65532, read-only root, drop ALL, RuntimeDefault seccomp), as the services' pods"
   else
     echo "as the image defines (no security context)"
   fi
