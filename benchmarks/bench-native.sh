@@ -27,11 +27,6 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HERE=$ROOT/benchmarks
 source "$HERE/lib/common.sh"
 
-BUILD_DIR=${BUILD:-$ROOT/build}
-BENCH_BUILD=$BUILD_DIR/bench
-BIN=$BENCH_BUILD/bin
-BENCHPLAN=$BIN/benchplan
-BENCHREPORT=$BIN/benchreport
 NOTES_DIRECT=${NOTES_DIRECT:-$BUILD_DIR/native/bench/notes_direct}
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'; }

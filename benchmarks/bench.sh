@@ -63,16 +63,11 @@ HERE=$ROOT/benchmarks
 # shellcheck source=benchmarks/lib/common.sh
 source "$HERE/lib/common.sh"
 
-BUILD_DIR=${BUILD:-$ROOT/build}
-BENCH_BUILD=$BUILD_DIR/bench
-BIN=$BENCH_BUILD/bin
 STARTPROBE=$BIN/startprobe
 RFC3339NS=$BIN/rfc3339ns
 TIMEIT=$BIN/timeit
 LINKEMU=$BIN/linkemu
 MANIFEST_SIZE=$BIN/manifest-size
-BENCHREPORT=$BIN/benchreport
-BENCHPLAN=$BIN/benchplan
 REGISTRY_BIN=${SL_REGISTRY_BIN:-docker-registry}
 IMAGE_PREFIX=${IMAGE_PREFIX:-slimline}
 

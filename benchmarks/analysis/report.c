@@ -397,23 +397,15 @@ oom:
 
 /* ---- optional inputs: the plan's budget and skipped cells ---- */
 
-/* Split a tab-separated line in place into at most max fields. */
-static size_t split_tabs(char *line, char **f, size_t max) {
-  size_t n = 0;
-  for (char *p = line; n < max;) {
-    f[n++] = p;
-    p = strchr(p, '\t');
-    if (p == NULL)
-      break;
-    *p++ = '\0';
-  }
-  return n;
-}
-
-static void load_skips(struct report *r, const char *dir) {
+/* Calls fn(r, f) for every row after the header of DIR/NAME whose fields,
+ * split at sep (no quoting), number exactly nf (at most 8); nothing when
+ * the file is absent. Stops when fn returns -1 (out of memory). */
+static void each_row(struct report *r, const char *dir, const char *name,
+                     char sep, size_t nf,
+                     int (*fn)(struct report *r, char **f)) {
   char path[4096], e[256];
   size_t len;
-  snprintf(path, sizeof path, "%s/plan-skipped.tsv", dir);
+  snprintf(path, sizeof path, "%s/%s", dir, name);
   char *text = csv_slurp(path, &len, e, sizeof e);
   if (text == NULL)
     return;
@@ -421,58 +413,58 @@ static void load_skips(struct report *r, const char *dir) {
   size_t line = 0;
   for (char *l = strtok_r(text, "\n", &save); l != NULL;
        l = strtok_r(NULL, "\n", &save)) {
-    char *f[5];
-    if (line++ == 0 || split_tabs(l, f, 5) != 5)
-      continue;
-    struct report_skip *p = realloc(r->skips, (r->nskips + 1) * sizeof *p);
-    if (p == NULL)
-      break;
-    r->skips = p;
-    r->skips[r->nskips++] = (struct report_skip){.phase = strdup(f[0]),
-                                                 .subject = strdup(f[1]),
-                                                 .profile = strdup(f[2]),
-                                                 .runtime = strdup(f[3]),
-                                                 .reason = strdup(f[4])};
-  }
-  free(text);
-}
-
-/* budget.csv (what ran) joined with plan-budget.tsv (what was planned). */
-static void load_budget(struct report *r, const char *dir) {
-  char path[4096], e[256];
-  size_t len;
-  snprintf(path, sizeof path, "%s/budget.csv", dir);
-  char *text = csv_slurp(path, &len, e, sizeof e);
-  if (text == NULL)
-    return;
-  char *save = NULL;
-  size_t line = 0;
-  for (char *l = strtok_r(text, "\n", &save); l != NULL;
-       l = strtok_r(NULL, "\n", &save)) {
-    char *f[5];
+    char *f[8];
     size_t n = 0;
-    for (char *p = l; n < 5;) {
+    for (char *p = l; n < nf && n < 8;) {
       f[n++] = p;
-      p = strchr(p, ',');
+      p = strchr(p, sep);
       if (p == NULL)
         break;
       *p++ = '\0';
     }
-    if (line++ == 0 || n != 5)
+    if (line++ == 0 || n != nf)
       continue;
-    struct report_budget_row *p =
-        realloc(r->budget, (r->nbudget + 1) * sizeof *p);
-    if (p == NULL)
+    if (fn(r, f) < 0)
       break;
-    r->budget = p;
-    r->budget[r->nbudget++] = (struct report_budget_row){
-        .block = strdup(f[0]),
-        .steps_planned = atol(f[1]),
-        .steps_run = atol(f[2]),
-        .planned_s = strcmp(f[3], "-") == 0 ? -1 : atof(f[3]),
-        .spent_s = atof(f[4])};
   }
   free(text);
+}
+
+static int add_skip(struct report *r, char **f) {
+  struct report_skip *p = realloc(r->skips, (r->nskips + 1) * sizeof *p);
+  if (p == NULL)
+    return -1;
+  r->skips = p;
+  r->skips[r->nskips++] = (struct report_skip){.phase = strdup(f[0]),
+                                               .subject = strdup(f[1]),
+                                               .profile = strdup(f[2]),
+                                               .runtime = strdup(f[3]),
+                                               .reason = strdup(f[4])};
+  return 0;
+}
+
+static void load_skips(struct report *r, const char *dir) {
+  each_row(r, dir, "plan-skipped.tsv", '\t', 5, add_skip);
+}
+
+static int add_budget(struct report *r, char **f) {
+  struct report_budget_row *p =
+      realloc(r->budget, (r->nbudget + 1) * sizeof *p);
+  if (p == NULL)
+    return -1;
+  r->budget = p;
+  r->budget[r->nbudget++] = (struct report_budget_row){
+      .block = strdup(f[0]),
+      .steps_planned = atol(f[1]),
+      .steps_run = atol(f[2]),
+      .planned_s = strcmp(f[3], "-") == 0 ? -1 : atof(f[3]),
+      .spent_s = atof(f[4])};
+  return 0;
+}
+
+/* budget.csv (what ran) joined with plan-budget.tsv (what was planned). */
+static void load_budget(struct report *r, const char *dir) {
+  each_row(r, dir, "budget.csv", ',', 5, add_budget);
 }
 
 struct table_ctx {

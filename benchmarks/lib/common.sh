@@ -1,7 +1,15 @@
-# common.sh: logging, progress, samples.csv, rep planning, cleanup.
-# Sourced by benchmarks/bench.sh; expects OUT, BIN set by the caller.
+# common.sh: where the tools are, logging, progress, samples.csv, rep
+# planning, cleanup. Sourced by benchmarks/bench.sh and bench-native.sh;
+# expects ROOT (the checkout) set by the caller, and OUT before samples.
 
 BENCH_T0=$(date +%s)
+
+# The build tree (BUILD overrides build/) and the harness's C tools.
+BUILD_DIR=${BUILD:-$ROOT/build}
+BENCH_BUILD=$BUILD_DIR/bench
+BIN=$BENCH_BUILD/bin
+BENCHPLAN=$BIN/benchplan
+BENCHREPORT=$BIN/benchreport
 
 say() { echo "bench: $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }

@@ -79,6 +79,19 @@ static void rollback(struct db *db) {
     step_done(db, DB_ST_ROLLBACK);
 }
 
+/* The end of a write that answers with the note: on failure the
+ * transaction is rolled back and the answer dropped; the lock released. */
+static enum db_result end_write(struct db *db, enum db_result ret,
+                                char **json) {
+  if (ret != DB_OK) {
+    rollback(db);
+    free(*json);
+    *json = NULL;
+  }
+  pthread_mutex_unlock(&db->mu);
+  return ret;
+}
+
 /* Fetches one note through connection h and its DB_ST_GET statement st. */
 static enum db_result get_locked(sqlite3 *h, sqlite3_stmt *st, int64_t id,
                                  char **json) {
@@ -151,13 +164,7 @@ enum db_result db_create(struct db *db, const char *title, size_t title_len,
   *id = rowid;
   ret = DB_OK;
 done:
-  if (ret != DB_OK) {
-    rollback(db);
-    free(*json);
-    *json = NULL;
-  }
-  pthread_mutex_unlock(&db->mu);
-  return ret;
+  return end_write(db, ret, json);
 }
 
 /* The read connection's lock: its own, or the writer's for ":memory:". */
@@ -258,13 +265,7 @@ enum db_result db_replace(struct db *db, int64_t id, const char *title,
     goto done;
   ret = DB_OK;
 done:
-  if (ret != DB_OK) {
-    rollback(db);
-    free(*json);
-    *json = NULL;
-  }
-  pthread_mutex_unlock(&db->mu);
-  return ret;
+  return end_write(db, ret, json);
 }
 
 enum db_result db_delete(struct db *db, int64_t id) {

@@ -6,7 +6,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -133,13 +132,11 @@ func cmdInspect(args []string, out io.Writer) error {
 	if err := selector(name, id, false, false); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
-	defer cancel()
-	cl, err := dial(ctx, c.socket)
+	ctx, cl, done, err := c.connect()
 	if err != nil {
 		return err
 	}
-	defer cl.close()
+	defer done()
 	sbs, err := findSandboxes(ctx, cl, id, name)
 	if err != nil {
 		return err

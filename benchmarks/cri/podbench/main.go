@@ -176,6 +176,18 @@ func dial(ctx context.Context, sock string) (*client, error) {
 
 func (c *client) close() { c.conn.Close() }
 
+// connect opens the CRI at --socket under the --timeout deadline. The
+// caller defers done(), which closes the connection and ends the context.
+func (c *common) connect() (ctx context.Context, cl *client, done func(), err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	cl, err = dial(ctx, c.socket)
+	if err != nil {
+		cancel()
+		return nil, nil, nil, err
+	}
+	return ctx, cl, func() { cl.close(); cancel() }, nil
+}
+
 // signalContext ends ctx on SIGINT/SIGTERM, so `run` can clean up.
 func signalContext(parent context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithTimeout(parent, timeout)
@@ -263,13 +275,11 @@ func cmdVersion(args []string, out io.Writer) error {
 	if err := c.check(); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
-	defer cancel()
-	cl, err := dial(ctx, c.socket)
+	ctx, cl, done, err := c.connect()
 	if err != nil {
 		return err
 	}
-	defer cl.close()
+	defer done()
 	v, err := cl.rt.Version(ctx, &runtime.VersionRequest{Version: "v1"})
 	if err != nil {
 		return callError("Version", err)

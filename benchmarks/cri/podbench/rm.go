@@ -97,13 +97,11 @@ func cmdRm(args []string, out io.Writer) error {
 	if grace < 0 {
 		return usagef("--grace must be 0 or more seconds")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
-	defer cancel()
-	cl, err := dial(ctx, c.socket)
+	ctx, cl, done, err := c.connect()
 	if err != nil {
 		return err
 	}
-	defer cl.close()
+	defer done()
 	sbs, err := findSandboxes(ctx, cl, id, name)
 	if err != nil {
 		return err

@@ -227,13 +227,11 @@ func cmdRmi(args []string, out io.Writer) error {
 	if _, err := exec.LookPath(ctrPath); err != nil {
 		return fmt.Errorf("cannot find %s (Debian package containerd): it checks the content store", ctrPath)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
-	defer cancel()
-	cl, err := dial(ctx, c.socket)
+	ctx, cl, done, err := c.connect()
 	if err != nil {
 		return err
 	}
-	defer cl.close()
+	defer done()
 	t := ctrTool{ctrPath, c.socket, ns}
 
 	sandbox, err := sandboxImage(ctx, cl)
