@@ -79,6 +79,16 @@ static void rollback(struct db *db) {
     step_done(db, DB_ST_ROLLBACK);
 }
 
+/* The start of a write that stamps the note (the lock held): the time
+ * now into now[RFC3339_MS_SIZE], then BEGIN. -1 (logged) on failure. */
+static int begin_write(struct db *db, char *now, const char *what) {
+  if (rfc3339_ms(db->clock(db->clock_arg), now, RFC3339_MS_SIZE) < 0) {
+    svc_log(SVC_LOG_ERROR, "%s failure: clock out of range", what);
+    return -1;
+  }
+  return step_done(db, DB_ST_BEGIN);
+}
+
 /* The end of a write that answers with the note: on failure the
  * transaction is rolled back and the answer dropped; the lock released. */
 static enum db_result end_write(struct db *db, enum db_result ret,
@@ -139,11 +149,7 @@ enum db_result db_create(struct db *db, const char *title, size_t title_len,
   char now[RFC3339_MS_SIZE];
   *json = NULL;
   pthread_mutex_lock(&db->mu);
-  if (rfc3339_ms(db->clock(db->clock_arg), now, sizeof now) < 0) {
-    svc_log(SVC_LOG_ERROR, "insert failure: clock out of range");
-    goto done;
-  }
-  if (step_done(db, DB_ST_BEGIN) < 0)
+  if (begin_write(db, now, "insert") < 0)
     goto done;
   sqlite3_stmt *st = db->st[DB_ST_INSERT];
   if (bind_texts(st, 1, title, title_len, body, body_len) < 0 ||
@@ -238,11 +244,7 @@ enum db_result db_replace(struct db *db, int64_t id, const char *title,
   char now[RFC3339_MS_SIZE];
   *json = NULL;
   pthread_mutex_lock(&db->mu);
-  if (rfc3339_ms(db->clock(db->clock_arg), now, sizeof now) < 0) {
-    svc_log(SVC_LOG_ERROR, "update failure: clock out of range");
-    goto done;
-  }
-  if (step_done(db, DB_ST_BEGIN) < 0)
+  if (begin_write(db, now, "update") < 0)
     goto done;
   sqlite3_stmt *st = db->st[DB_ST_UPDATE];
   if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
