@@ -79,18 +79,21 @@ pull_timed() {
 # profile's link on one connection, RATE per second; one time per line
 # (seconds, time to first byte of each transfer). The first transfer also
 # opens the connection: dropped by the caller. The times go to stderr,
-# which curl does not buffer, so a probe stopped early keeps them.
+# which curl does not buffer, so a probe stopped early keeps them. curl
+# replaces the shell (exec), so that `rtt_probe ... &` gives curl's own pid
+# to kill: killing only the subshell left curl running, and the probe of
+# one profile went on writing into the next profile's file.
 rtt_probe() {
   local prof=$1 n=$2 rate=$3 out=$4
-  curl -s -o /dev/null --max-time 120 --rate "$rate/s" -w '%{stderr}%{time_starttransfer}\n' \
+  exec curl -s -o /dev/null --max-time 120 --rate "$rate/s" -w '%{stderr}%{time_starttransfer}\n' \
     "http://127.0.0.1:${PROF_PORT[$prof]}/v2/?probe=[1-$n]" 2>"$out"
 }
 
 # step_link_rtt SUBJECT PROFILE RUNTIME REP WARMUP NOTE
 step_link_rtt() {
   local subj=$1 prof=$2 rep=$4 f v n=0 pid ref detail
-  f=$BENCH_WORK/rtt.idle
-  rtt_probe "$prof" 21 20 "$f"
+  f=$BENCH_WORK/rtt.idle.$prof.$rep
+  (rtt_probe "$prof" 21 20 "$f")
   while read -r v; do
     [[ "$v" =~ ^[0-9]+\.[0-9]+$ ]] || continue
     n=$((n + 1))
@@ -100,7 +103,7 @@ step_link_rtt() {
   done <"$f"
   ((n > 1)) || sample link_rtt "$subj" "$prof" - "$rep" 0 rtt_idle_ms '' ms fail "no answer through the link"
   engine_wipe || { sample link_rtt "$subj" "$prof" - "$rep" 0 rtt_loaded_ms '' ms fail "could not empty the measuring engine"; return; }
-  f=$BENCH_WORK/rtt.loaded
+  f=$BENCH_WORK/rtt.loaded.$prof.$rep
   rtt_probe "$prof" 2400 20 "$f" &
   pid=$!
   ref=$(ref_via "$prof" "$subj")
