@@ -4,12 +4,14 @@
 #include <math.h>
 #include <string.h>
 
-/* Fitted by model_fit on the cold pulls of results 20261201T015431Z
- * (docs/results/; 14 images on loopback, datacenter and cloud, 36
+/* Fitted by model_fit on the cold pulls of a default run on 2026-12-01
+ * (results/20261201T015431Z, not kept: its crun pods failed, docs/pods.md;
+ * 14 images on loopback, datacenter and cloud, 36
  * observations, dockerd 20.10, the registry through linkemu): the
  * defaults the planner uses before a run has its own fit. Out of sample
  * on that run's edge pulls (10 images) they were within -3.5 % and +1.8 %
- * of the measured medians. benchreport prints every run's own fit next to
+ * of the measured medians; on the kept run docs/results/20261201T024358Z
+ * within -6.0 % and +2.8 %. benchreport prints every run's own fit next to
  * these. */
 const struct model_coef MODEL_DEFAULT = {
     .fixed_s = 0.028,

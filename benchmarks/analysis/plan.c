@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* Seconds a step costs beyond what it measures: engine wipes, container
- * removal, the CRI's pod teardown. Calibrated on results 20261201T015431Z
+ * removal, the CRI's pod teardown. Calibrated on the run 20261201T015431Z
  * (budget.csv: spent over steps; 2 cores, dockerd 20.10, containerd 1.6);
  * only the plan depends on them. */
 #define COST_PULL_OVERHEAD 0.4
