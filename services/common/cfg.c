@@ -121,7 +121,7 @@ static const struct copt {
      .off = offsetof(struct svc_config, max_body)},
     {.flag = "conn-memory",
      .env = "CONN_MEMORY",
-     .def = "32768",
+     .def = "16384",
      .metavar = "BYTES",
      .help = "per-connection memory limit (headers, buffers)",
      .kind = C_SIZE,

@@ -137,15 +137,15 @@ int svc_resp_header(struct svc_response *resp, const char *name,
                     const char *value) {
   if (resp->nheaders >= SVC_MAX_HEADERS)
     return -1;
-  char *n = strdup(name);
-  char *v = strdup(value);
-  if (n == NULL || v == NULL) {
-    free(n);
-    free(v);
+  /* name and value in one allocation, freed through name */
+  size_t ln = strlen(name) + 1, lv = strlen(value) + 1;
+  char *n = malloc(ln + lv);
+  if (n == NULL)
     return -1;
-  }
+  memcpy(n, name, ln);
+  memcpy(n + ln, value, lv);
   resp->headers[resp->nheaders].name = n;
-  resp->headers[resp->nheaders].value = v;
+  resp->headers[resp->nheaders].value = n + ln;
   resp->nheaders++;
   return 0;
 }
@@ -163,9 +163,7 @@ const char *svc_resp_content_type(const struct svc_response *resp) {
 
 void svc_response_free(struct svc_response *resp) {
   body_release(resp);
-  for (size_t i = 0; i < resp->nheaders; i++) {
-    free(resp->headers[i].name);
-    free(resp->headers[i].value);
-  }
+  for (size_t i = 0; i < resp->nheaders; i++)
+    free(resp->headers[i].name); /* the value shares it: svc_resp_header */
   memset(resp, 0, sizeof *resp);
 }

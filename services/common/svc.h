@@ -203,8 +203,8 @@ struct svc_response {
   void (*fill_free)(void *cls);
   size_t nheaders;
   struct {
-    char *name;
-    char *value;
+    char *name;  /* owns one allocation with the value */
+    char *value; /* points into name's allocation */
   } headers[SVC_MAX_HEADERS];
   struct svc_ticket *pending; /* fake requests only: a deferred answer not
                                  yet awaited (svc_await) */

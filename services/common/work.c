@@ -1,7 +1,9 @@
-/* work.c: see work.h. */
+/* work.c: see work.h. SCHED_BATCH is a Linux extension, hence _GNU_SOURCE. */
+#define _GNU_SOURCE
 #include "work.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +22,9 @@ struct work {
 
 static void *run(void *arg) {
   struct work *w = arg;
+  struct sched_param sp = {0};
 
+  (void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp); /* work.h */
   pthread_mutex_lock(&w->mu);
   for (;;) {
     while (w->head == NULL && !w->stop) {

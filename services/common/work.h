@@ -6,7 +6,15 @@
  * one at a time in submission order (FIFO), which also makes a worker a
  * way to serialize: everything one worker runs, runs on one thread. The
  * thread takes every queued job at once, so under load one wake-up serves
- * a batch. */
+ * a batch.
+ *
+ * The thread runs under SCHED_BATCH (Linux; any user may choose it): the
+ * same CPU share as the event loop, but its wake-up does not preempt the
+ * event loop. On a shared core the loop finishes its round (suspending
+ * every request it read), the worker then serves them as one batch, and
+ * the loop resumes them: two context switches per batch instead of two
+ * per request (notes' GET /notes/{id} +14 % req/s on one core, issue 11).
+ * Where the policy cannot be set the thread runs as SCHED_OTHER. */
 #ifndef SL_COMMON_WORK_H
 #define SL_COMMON_WORK_H
 

@@ -26,24 +26,35 @@
 
 /* ---- request facts ---------------------------------------------------- */
 
+/* The first KV_INLINE items live in the list itself (a request's headers
+ * usually fit), more on the heap: kv_free. */
+#define KV_INLINE 16
 struct kv_list {
-  struct whoami_header *items;
+  struct whoami_header *items; /* inline or heap */
   size_t n;
   size_t cap;
   int failed;
+  struct whoami_header inline_items[KV_INLINE];
 };
 
 static void kv_add(struct kv_list *l, const char *key, size_t key_len,
                    const char *value, size_t value_len) {
   if (l->failed)
     return;
+  if (l->cap == 0) {
+    l->items = l->inline_items;
+    l->cap = KV_INLINE;
+  }
   if (l->n == l->cap) {
-    size_t cap = l->cap > 0 ? l->cap * 2 : 16;
-    struct whoami_header *items = realloc(l->items, cap * sizeof *items);
+    size_t cap = l->cap * 2;
+    struct whoami_header *items = malloc(cap * sizeof *items);
     if (items == NULL) {
       l->failed = 1;
       return;
     }
+    memcpy(items, l->items, l->n * sizeof *items);
+    if (l->items != l->inline_items)
+      free(l->items);
     l->items = items;
     l->cap = cap;
   }
@@ -55,6 +66,11 @@ static int kv_collect(void *cls, const char *key, size_t key_len,
                       const char *value, size_t value_len) {
   kv_add(cls, key, key_len, value, value_len);
   return 0;
+}
+
+static void kv_free(struct kv_list *l) {
+  if (l->items != l->inline_items)
+    free(l->items);
 }
 
 /* Headers (or query arguments) of req in received order into l. Values are
@@ -211,8 +227,8 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
   rc = 0;
 cleanup:
   whoami_host_release(host);
-  free(headers.items);
-  free(args.items);
+  kv_free(&headers);
+  kv_free(&args);
   sb_free(&url);
   sb_free(&body);
   return rc;

@@ -84,7 +84,7 @@ static void defaults(void **state) {
   assert_int_equal(r.cfg.max_conns, 512);
   assert_int_equal(r.cfg.max_conns_per_ip, 128);
   assert_int_equal(r.cfg.max_body, 1048576);
-  assert_int_equal(r.cfg.conn_memory, 32768);
+  assert_int_equal(r.cfg.conn_memory, 16384);
   assert_int_equal(r.cfg.threads, 0); /* auto */
   assert_string_equal(opt_db, "/data/x.db");
   assert_int_equal(opt_wait, 30);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -167,6 +168,27 @@ static void test_root_text(void **state) {
   svc_response_free(&resp);
 }
 
+/* Bug caught: headers past the list's inline room (16) lost, reordered or
+ * their values garbled when the list moves to the heap (40: two moves). */
+static void test_root_many_headers(void **state) {
+  enum { N = 40 };
+  char names[N][8], values[N][8];
+  struct svc_kv h[N + 1];
+  char want[N * 16 + 1];
+  size_t off = 0;
+
+  (void)state;
+  for (int i = 0; i < N; i++) {
+    snprintf(names[i], sizeof names[i], "X-%d", i);
+    snprintf(values[i], sizeof values[i], "v%d", i);
+    h[i] = (struct svc_kv){names[i], values[i]};
+    off += (size_t)snprintf(want + off, sizeof want - off, "X-%d: v%d\n", i, i);
+  }
+  h[N] = (struct svc_kv){NULL, NULL};
+  struct svc_request req = request("/", NULL, h);
+  expect(whoami_root, &req, 200, want);
+}
+
 /* Bug caught: the query string dropped from URL, or not re-encoded (a
  * decoded space or newline would reach the output raw). */
 static void test_root_url_with_query(void **state) {
@@ -295,6 +317,7 @@ int main(void) {
       cmocka_unit_test(test_data_over_max),
       cmocka_unit_test(test_data_sizes),
       cmocka_unit_test(test_root_text),
+      cmocka_unit_test(test_root_many_headers),
       cmocka_unit_test(test_root_url_with_query),
       cmocka_unit_test(test_negotiation),
       cmocka_unit_test(test_wait_errors),

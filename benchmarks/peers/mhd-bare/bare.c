@@ -5,6 +5,7 @@
  * costs on top of libmicrohttpd.
  *
  *   mhd-bare [--port N] [--threads N] [--mode epoll|poll|tpc] [--variant V]
+ *            [--conn-memory BYTES]
  *
  * --mode epoll (default): MHD_USE_EPOLL with one internal polling thread,
  *   or a pool of --threads threads (as the services run);
@@ -12,6 +13,11 @@
  * --mode tpc: a thread per connection (the services' model before issue 11).
  * --variant names the variant in the greeting, so that the body is byte for
  * byte hello's ("hello from slimline hello 0.1.0 (variant native)\n").
+ * --conn-memory is libmicrohttpd's per-connection memory pool
+ * (MHD_OPTION_CONNECTION_MEMORY_LIMIT); its default is the services' default
+ * (CONN_MEMORY, services/common/cfg.c), not libmicrohttpd's 32 KiB, because
+ * libmicrohttpd 0.9.75 zeroes the whole pool after every request and the
+ * floor must pay what hello pays.
  * Runs until SIGTERM or SIGINT, then exits 0.
  *
  * The response is built once and queued on every request (MHD_RESPMEM_
@@ -52,7 +58,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 
 static int usage(void) {
   fprintf(stderr, "usage: mhd-bare [--port N] [--threads N] "
-                  "[--mode epoll|poll|tpc] [--variant NAME]\n");
+                  "[--mode epoll|poll|tpc] [--variant NAME] "
+                  "[--conn-memory BYTES]\n");
   return 2;
 }
 
@@ -66,7 +73,7 @@ static long number(const char *s, long min, long max) {
 }
 
 int main(int argc, char **argv) {
-  long port = 8080, threads = 1;
+  long port = 8080, threads = 1, conn_memory = 16384;
   const char *mode = "epoll", *variant = "native";
   static char body[128];
   sigset_t set;
@@ -83,9 +90,11 @@ int main(int argc, char **argv) {
       mode = argv[++i];
     else if (strcmp(argv[i], "--variant") == 0)
       variant = argv[++i];
+    else if (strcmp(argv[i], "--conn-memory") == 0)
+      conn_memory = number(argv[++i], 4096, 16777216);
     else
       return usage();
-    if (port < 0 || threads < 0) {
+    if (port < 0 || threads < 0 || conn_memory < 0) {
       fprintf(stderr, "mhd-bare: invalid %s \"%s\"\n", argv[i - 1], argv[i]);
       return 2;
     }
@@ -131,6 +140,7 @@ int main(int argc, char **argv) {
   /* The pool option only for a pool: MHD warns about a size of 0 or 1. */
   struct MHD_OptionItem opts[] = {
       {MHD_OPTION_CONNECTION_LIMIT, 1024, NULL},
+      {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)conn_memory, NULL},
       {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
        (intptr_t)threads, NULL},
       {MHD_OPTION_END, 0, NULL},
