@@ -95,9 +95,19 @@ static void runs_in_order_on_one_thread(void **state) {
 
 static atomic_int policy_seen = -1;
 
+/* pthread_getschedparam, not sched_getscheduler: musl's is a stub that
+ * fails with ENOSYS (a process-wide call, where Linux's policy is per
+ * thread). */
+static int policy_of_this_thread(void) {
+  struct sched_param sp;
+  int policy;
+  return pthread_getschedparam(pthread_self(), &policy, &sp) == 0 ? policy
+                                                                  : -1;
+}
+
 static void record_policy(struct work_job *w) {
   (void)w;
-  atomic_store(&policy_seen, sched_getscheduler(0));
+  atomic_store(&policy_seen, policy_of_this_thread());
 }
 
 /* Bug caught: the worker left at SCHED_OTHER, so that on a shared core each
@@ -112,7 +122,7 @@ static void runs_as_batch(void **state) {
   work_submit(w, &job);
   work_stop(w);
   assert_int_equal(atomic_load(&policy_seen), SCHED_BATCH);
-  assert_int_equal(sched_getscheduler(0), SCHED_OTHER); /* ours unchanged */
+  assert_int_equal(policy_of_this_thread(), SCHED_OTHER); /* ours unchanged */
 }
 
 /* Bug caught: stopping a worker that never got a job hangs or leaks. */
