@@ -101,8 +101,7 @@ static atomic_int policy_seen = -1;
 static int policy_of_this_thread(void) {
   struct sched_param sp;
   int policy;
-  return pthread_getschedparam(pthread_self(), &policy, &sp) == 0 ? policy
-                                                                  : -1;
+  return pthread_getschedparam(pthread_self(), &policy, &sp) == 0 ? policy : -1;
 }
 
 static void record_policy(struct work_job *w) {
