@@ -634,7 +634,8 @@ int report_write_md(const struct report *r, FILE *f) {
   write_targets(r, f);
   write_env(r, f);
   write_budget(r, f);
-  write_links(r, f);
+  if (report_has_pulls(r))
+    write_links(r, f);
   /* one section per service: its images and its native binaries */
   for (size_t i = 0; i < r->nimages; i++) {
     const struct report_image *im = &r->images[i];
@@ -667,7 +668,8 @@ int report_write_md(const struct report *r, FILE *f) {
   report_write_md_k8s(r, f);
   write_runtimes(r, f);
   report_write_md_surface(r, f);
-  write_model(r, f);
+  if (report_has_pulls(r))
+    write_model(r, f);
   write_outliers_failures(r, f);
   fprintf(f, "## Charts\n\n");
   if (r->charts_note[0] != '\0')

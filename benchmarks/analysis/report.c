@@ -521,6 +521,10 @@ static void table_free(struct report_table *t) {
   memset(t, 0, sizeof *t);
 }
 
+int report_has_pulls(const struct report *r) {
+  return r->suite == NULL || strcmp(r->suite, "native") != 0;
+}
+
 int report_load(struct report *r, const char *dir, const char *suite, char *err,
                 size_t errlen) {
   char path[4096];
@@ -535,10 +539,12 @@ int report_load(struct report *r, const char *dir, const char *suite, char *err,
     r->have_profiles = 1;
   else
     fprintf(stderr, "benchreport: warning: %s\n", e2);
+  /* the native suite pulls nothing: no link emulator to have checked */
   snprintf(path, sizeof path, "%s/linkcheck.csv", dir);
-  if (samples_load_linkcheck(path, &r->linkcheck, e2, sizeof e2) == 0)
+  if (report_has_pulls(r) &&
+      samples_load_linkcheck(path, &r->linkcheck, e2, sizeof e2) == 0)
     r->have_linkcheck = 1;
-  else
+  else if (report_has_pulls(r))
     fprintf(stderr, "benchreport: warning: %s\n", e2);
   snprintf(path, sizeof path, "%s/env.json", dir);
   json_error_t je;

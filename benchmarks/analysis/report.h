@@ -128,6 +128,10 @@ struct report {
 int report_load(struct report *r, const char *dir, const char *suite, char *err,
                 size_t errlen);
 
+/* 0 for the native suite (make bench-native pulls nothing: no link
+ * emulator, no pull-time model to report), else 1. */
+int report_has_pulls(const struct report *r);
+
 /* Group and compute from r->samples (already loaded): groups, images,
  * model, targets. Returns 0 or -1 (out of memory). */
 int report_compute(struct report *r, char *err, size_t errlen);

@@ -123,6 +123,27 @@ static double mad_of(double *v, size_t n, double med) {
   return q7(d, n, 0.5);
 }
 
+/* Catches: make bench-native's report carrying sections about pulls it
+ * never made (a "Self-test not recorded" link emulator, a pull-time model
+ * fitted on nothing), while make bench's keeps them. */
+static void native_suite_has_no_pull_sections(void **state) {
+  char *md = report_text(*state);
+  assert_non_null(strstr(md, "## Link emulator"));
+  assert_non_null(strstr(md, "## Pull-time model"));
+  free(md);
+
+  struct report native = {0};
+  char err[512];
+  assert_int_equal(report_load(&native, dir, "native", err, sizeof err), 0);
+  assert_false(report_has_pulls(&native));
+  md = report_text(&native);
+  assert_null(strstr(md, "## Link emulator"));
+  assert_null(strstr(md, "## Pull-time model"));
+  assert_non_null(strstr(md, "## Targets"));
+  free(md);
+  report_free(&native);
+}
+
 /* Catches: warm-ups or failed samples counted in the median; the wrong
  * profile column in the pull table; the sample count or MAD missing. */
 static void pull_cells(void **state) {
@@ -437,6 +458,7 @@ int main(void) {
       cmocka_unit_test(pod_slo),
       cmocka_unit_test(model_row),
       cmocka_unit_test(bad_samples),
+      cmocka_unit_test(native_suite_has_no_pull_sections),
   };
   return cmocka_run_group_tests_name("bench_report", tests, setup, teardown);
 }
