@@ -540,12 +540,13 @@ int report_load(struct report *r, const char *dir, const char *suite, char *err,
   else
     fprintf(stderr, "benchreport: warning: %s\n", e2);
   /* the native suite pulls nothing: no link emulator to have checked */
-  snprintf(path, sizeof path, "%s/linkcheck.csv", dir);
-  if (report_has_pulls(r) &&
-      samples_load_linkcheck(path, &r->linkcheck, e2, sizeof e2) == 0)
-    r->have_linkcheck = 1;
-  else if (report_has_pulls(r))
-    fprintf(stderr, "benchreport: warning: %s\n", e2);
+  if (report_has_pulls(r)) {
+    snprintf(path, sizeof path, "%s/linkcheck.csv", dir);
+    if (samples_load_linkcheck(path, &r->linkcheck, e2, sizeof e2) == 0)
+      r->have_linkcheck = 1;
+    else
+      fprintf(stderr, "benchreport: warning: %s\n", e2);
+  }
   snprintf(path, sizeof path, "%s/env.json", dir);
   json_error_t je;
   r->env = json_load_file(path, 0, &je);

@@ -27,7 +27,8 @@
 /* ---- request facts ---------------------------------------------------- */
 
 /* The first KV_INLINE items live in the list itself (a request's headers
- * usually fit), more on the heap: kv_free. */
+ * usually fit), more on the heap. kv_init sets the list up without zeroing
+ * the inline room (this is every request's path); kv_free releases it. */
 #define KV_INLINE 16
 struct kv_list {
   struct whoami_header *items; /* inline or heap */
@@ -37,14 +38,17 @@ struct kv_list {
   struct whoami_header inline_items[KV_INLINE];
 };
 
+static void kv_init(struct kv_list *l) {
+  l->items = l->inline_items;
+  l->n = 0;
+  l->cap = KV_INLINE;
+  l->failed = 0;
+}
+
 static void kv_add(struct kv_list *l, const char *key, size_t key_len,
                    const char *value, size_t value_len) {
   if (l->failed)
     return;
-  if (l->cap == 0) {
-    l->items = l->inline_items;
-    l->cap = KV_INLINE;
-  }
   if (l->n == l->cap) {
     size_t cap = l->cap * 2;
     struct whoami_header *items = malloc(cap * sizeof *items);
@@ -160,8 +164,8 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
   const struct whoami_ctx *ctx = req->ctx;
   const char *wait = svc_query(req, "wait");
   const struct whoami_host *host = NULL;
-  struct kv_list headers = {0};
-  struct kv_list args = {0};
+  struct kv_list headers;
+  struct kv_list args;
   struct sb url = SB_INIT;
   struct sb body = SB_INIT;
   struct whoami_info info;
@@ -171,6 +175,8 @@ static int echo(const struct svc_request *req, struct svc_response *resp,
   size_t len;
   int rc = -1;
 
+  kv_init(&headers);
+  kv_init(&args);
   if (wait != NULL) {
     if (whoami_parse_duration(wait, UINT64_MAX, &wait_ms, err, sizeof err) <
         0) {
